@@ -1,0 +1,103 @@
+import path from 'node:path';
+
+/** Everything the server reads from the environment, parsed once in main.ts and passed down (no globals). */
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  /** Where embedded PostgreSQL, the master key file and uploaded files live. */
+  dataDir: string;
+  /** External PostgreSQL; when unset the embedded server in dataDir is used. */
+  databaseUrl: string | null;
+  /** Base64 or hex encoded 32-byte key; when unset a key file is generated in dataDir. */
+  masterKey: string | null;
+  smsProvider: 'console' | 'aliyun';
+  aliyun: { accessKeyId: string; accessKeySecret: string; signName: string; templateCode: string } | null;
+  /** The origin users reach us at; used for CSRF origin checks, cookie Secure flag and links. */
+  publicUrl: string;
+  operator: { name: string; hotline: string; email: string };
+  session: {
+    idleMinutes: number;
+    absoluteHours: number;
+    keepSignedInDays: number;
+    staffIdleMinutes: number;
+    staffAbsoluteHours: number;
+  };
+  webDistDir: string;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new ConfigError(`${name} must be a positive whole number, got "${raw}"`);
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
+  const port = intFrom(env, 'PORT', 3000);
+  const host = env.HOST ?? '127.0.0.1';
+  const smsProvider = (env.ANXIN_SMS_PROVIDER ?? 'console') as Config['smsProvider'];
+  if (smsProvider !== 'console' && smsProvider !== 'aliyun') {
+    throw new ConfigError(`ANXIN_SMS_PROVIDER must be "console" or "aliyun", got "${smsProvider}"`);
+  }
+  if (smsProvider === 'console' && nodeEnv === 'production') {
+    // The console provider shows sign-in codes to staff and in logs: acceptable on a developer machine, never in production.
+    throw new ConfigError(
+      'ANXIN_SMS_PROVIDER=console is refused when NODE_ENV=production: it sends no SMS. Set ANXIN_SMS_PROVIDER=aliyun and its ANXIN_ALIYUN_* settings.',
+    );
+  }
+  let aliyun: Config['aliyun'] = null;
+  if (smsProvider === 'aliyun') {
+    const need = [
+      'ANXIN_ALIYUN_ACCESS_KEY_ID',
+      'ANXIN_ALIYUN_ACCESS_KEY_SECRET',
+      'ANXIN_ALIYUN_SMS_SIGN',
+      'ANXIN_ALIYUN_SMS_TEMPLATE',
+    ];
+    const missing = need.filter((n) => !env[n]);
+    if (missing.length > 0) throw new ConfigError(`ANXIN_SMS_PROVIDER=aliyun needs ${missing.join(', ')}`);
+    aliyun = {
+      accessKeyId: env.ANXIN_ALIYUN_ACCESS_KEY_ID!,
+      accessKeySecret: env.ANXIN_ALIYUN_ACCESS_KEY_SECRET!,
+      signName: env.ANXIN_ALIYUN_SMS_SIGN!,
+      templateCode: env.ANXIN_ALIYUN_SMS_TEMPLATE!,
+    };
+  }
+  const publicUrl = (env.ANXIN_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  try {
+    new URL(publicUrl);
+  } catch {
+    throw new ConfigError(`ANXIN_PUBLIC_URL must be a full URL such as https://anxin.example.cn, got "${publicUrl}"`);
+  }
+  return {
+    nodeEnv,
+    host,
+    port,
+    dataDir: path.resolve(cwd, env.ANXIN_DATA_DIR ?? 'data'),
+    databaseUrl: env.DATABASE_URL || null,
+    masterKey: env.ANXIN_MASTER_KEY || null,
+    smsProvider,
+    aliyun,
+    publicUrl,
+    operator: {
+      name: env.ANXIN_OPERATOR_NAME ?? '安心互联网医院（示例运营方）',
+      hotline: env.ANXIN_OPERATOR_HOTLINE ?? '400-000-0000',
+      email: env.ANXIN_OPERATOR_EMAIL ?? 'privacy@anxin.example',
+    },
+    session: {
+      idleMinutes: intFrom(env, 'ANXIN_SESSION_IDLE_MINUTES', 30),
+      absoluteHours: intFrom(env, 'ANXIN_SESSION_ABSOLUTE_HOURS', 12),
+      keepSignedInDays: intFrom(env, 'ANXIN_SESSION_KEEP_DAYS', 30),
+      staffIdleMinutes: intFrom(env, 'ANXIN_STAFF_SESSION_IDLE_MINUTES', 30),
+      staffAbsoluteHours: intFrom(env, 'ANXIN_STAFF_SESSION_ABSOLUTE_HOURS', 12),
+    },
+    webDistDir: path.resolve(cwd, env.ANXIN_WEB_DIST ?? 'apps/web/dist'),
+    logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+  };
+}

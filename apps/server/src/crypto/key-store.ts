@@ -1,0 +1,98 @@
+import crypto from 'node:crypto';
+import { AppError } from '../platform/errors.js';
+import type { Queryable } from '../db/database.js';
+import { open, seal } from './aead.js';
+
+const FORMAT_V1 = 0x01;
+
+/** Binds a ciphertext to where it lives, so a value copied into another row or column fails to decrypt. */
+export interface FieldRef {
+  table: string;
+  column: string;
+  rowId: string;
+}
+
+function fieldAad(ref: FieldRef): string {
+  return `anxin:field:v1:${ref.table}.${ref.column}:${ref.rowId}`;
+}
+
+function wrapAad(subjectId: string, version: number): string {
+  return `anxin:datakey:v1:${subjectId}:${version}`;
+}
+
+/**
+ * Envelope encryption with one data key per data subject (a person, or later a consultation).
+ * Ciphertext = 0x01 | key version (uint32 BE) | AES-256-GCM(iv | tag | body), AAD = table.column:rowId.
+ * Destroying a subject's keys (crypto-shredding) makes every copy of their data unreadable: live rows,
+ * replicas and database backups alike, because the backups hold only ciphertext and wrapped keys that are gone.
+ */
+export class KeyStore {
+  constructor(private readonly kek: Buffer) {}
+
+  private unwrap(subjectId: string, version: number, wrapped: Buffer): Buffer {
+    return open(this.kek, wrapped, wrapAad(subjectId, version));
+  }
+
+  /** The subject's current data key, creating version 1 on first use (inside the caller's transaction). */
+  async currentKey(db: Queryable, subjectId: string): Promise<{ version: number; key: Buffer }> {
+    const row = await db
+      .selectFrom('subject_keys')
+      .select(['version', 'wrapped_key'])
+      .where('subject_id', '=', subjectId)
+      .orderBy('version', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (row) return { version: row.version, key: this.unwrap(subjectId, row.version, row.wrapped_key) };
+    const tomb = await db
+      .selectFrom('key_tombstones')
+      .select('subject_id')
+      .where('subject_id', '=', subjectId)
+      .executeTakeFirst();
+    if (tomb) throw new AppError('DATA_ERASED');
+    const key = crypto.randomBytes(32);
+    const inserted = await db
+      .insertInto('subject_keys')
+      .values({ subject_id: subjectId, version: 1, wrapped_key: seal(this.kek, key, wrapAad(subjectId, 1)) })
+      .onConflict((oc) => oc.doNothing())
+      .returning('version')
+      .executeTakeFirst();
+    // Someone else created it concurrently: use theirs.
+    return inserted ? { version: 1, key } : this.currentKey(db, subjectId);
+  }
+
+  async encrypt(db: Queryable, subjectId: string, ref: FieldRef, plaintext: string | Buffer): Promise<Buffer> {
+    const { version, key } = await this.currentKey(db, subjectId);
+    const header = Buffer.alloc(5);
+    header.writeUInt8(FORMAT_V1, 0);
+    header.writeUInt32BE(version, 1);
+    const data = typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext;
+    return Buffer.concat([header, seal(key, data, fieldAad(ref))]);
+  }
+
+  async decrypt(db: Queryable, subjectId: string, ref: FieldRef, blob: Buffer): Promise<Buffer> {
+    if (blob.readUInt8(0) !== FORMAT_V1) throw new Error('unknown ciphertext format');
+    const version = blob.readUInt32BE(1);
+    const row = await db
+      .selectFrom('subject_keys')
+      .select('wrapped_key')
+      .where('subject_id', '=', subjectId)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    if (!row) throw new AppError('DATA_ERASED');
+    return open(this.unwrap(subjectId, version, row.wrapped_key), blob.subarray(5), fieldAad(ref));
+  }
+
+  async decryptText(db: Queryable, subjectId: string, ref: FieldRef, blob: Buffer): Promise<string> {
+    return (await this.decrypt(db, subjectId, ref, blob)).toString('utf8');
+  }
+
+  /** Crypto-shredding: remove every key of the subject and remember that we did (re-applied after restores). */
+  async destroy(db: Queryable, subjectId: string, reason: string): Promise<void> {
+    await db.deleteFrom('subject_keys').where('subject_id', '=', subjectId).execute();
+    await db
+      .insertInto('key_tombstones')
+      .values({ subject_id: subjectId, reason })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+}

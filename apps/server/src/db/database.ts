@@ -1,0 +1,16 @@
+import { Kysely, PostgresDialect, Transaction } from 'kysely';
+import pg from 'pg';
+import type { DB } from './schema.js';
+
+// count(*) and bigint ids come back as strings by default; our numbers stay far below 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export type Db = Kysely<DB>;
+export type Tx = Transaction<DB>;
+/** Anything that can run a query: the pool-backed Db or an open transaction. */
+export type Queryable = Db | Tx;
+
+export function createDb(connectionString: string, max = 10): Db {
+  const pool = new pg.Pool({ connectionString, max, application_name: 'anxin' });
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+}

@@ -1,0 +1,132 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Kysely table types; must match db/migrations. The inventory test checks every column is classified. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+
+export interface SubjectKeysTable {
+  subject_id: string;
+  version: number;
+  wrapped_key: Buffer;
+  kek_version: Generated<number>;
+  created_at: CreatedAt;
+}
+export interface KeyTombstonesTable {
+  subject_id: string;
+  destroyed_at: Generated<Date>;
+  reason: string;
+}
+export interface UsersTable {
+  id: Generated<string>;
+  app: 'doctor' | 'patient' | 'staff';
+  phone_bidx: Buffer;
+  phone_enc: Buffer;
+  display_name_enc: Buffer | null;
+  locale: Generated<'zh-CN' | 'en'>;
+  status: Generated<'active' | 'disabled' | 'cancelled'>;
+  totp_secret_enc: Buffer | null;
+  totp_enrolled_at: Date | null;
+  created_at: CreatedAt;
+}
+export interface StaffRolesTable {
+  user_id: string;
+  role: 'reviewer' | 'support' | 'privacy_officer' | 'security_officer' | 'admin';
+  granted_at: CreatedAt;
+  granted_by: string | null;
+}
+export interface StaffEnrolmentsTable {
+  id: Generated<string>;
+  user_id: string;
+  token_hash: Buffer;
+  pending_secret_enc: Buffer | null;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+export interface OtpChallengesTable {
+  id: Generated<string>;
+  app: 'doctor' | 'patient' | 'staff';
+  phone_bidx: Buffer;
+  ip_bidx: Buffer;
+  code_hash: Buffer;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  wrong_attempts: Generated<number>;
+  consumed_at: Timestamp | null;
+}
+export interface SessionsTable {
+  id: Generated<string>;
+  user_id: string;
+  token_hash: Buffer;
+  stage: 'active' | 'totp_required' | 'totp_enrolment_required';
+  keep_signed_in: Generated<boolean>;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  idle_timeout_seconds: number;
+  absolute_expires_at: Timestamp;
+  user_agent_enc: Buffer | null;
+  ip_enc: Buffer | null;
+  revoked_at: Timestamp | null;
+  revoke_reason: string | null;
+}
+export interface PolicyVersionsTable {
+  version: number;
+  published_at: Timestamp;
+  effective_at: Timestamp;
+  material: Generated<boolean>;
+  title_zh: string;
+  title_en: string;
+  summary_zh: string;
+  summary_en: string;
+  text_zh: string;
+  text_en: string;
+  sha256_zh: string;
+  sha256_en: string;
+  published_by: string | null;
+}
+export interface ConsentsTable {
+  id: Generated<string>;
+  user_id: string;
+  kind: 'policy' | 'sensitive';
+  purpose: 'onboarding' | 'consultation' | null;
+  version: number;
+  locale: 'zh-CN' | 'en';
+  text_sha256: string;
+  accepted_at: Timestamp;
+  ip_enc: Buffer | null;
+  user_agent_enc: Buffer | null;
+  withdrawn_at: Timestamp | null;
+}
+export interface AuditLogTable {
+  id: number;
+  at: Date;
+  actor_id: string | null;
+  actor_role: string | null;
+  action: string;
+  subject_id: string | null;
+  purpose: string | null;
+  request_id: string | null;
+  details: ColumnType<Record<string, unknown>, string, string>;
+  prev_hash: string;
+  hash: string;
+}
+export interface AuditAnchorTable {
+  singleton: Generated<boolean>;
+  last_removed_id: number;
+  last_removed_hash: string;
+  updated_at: Generated<Date>;
+}
+
+export interface DB {
+  subject_keys: SubjectKeysTable;
+  key_tombstones: KeyTombstonesTable;
+  users: UsersTable;
+  staff_roles: StaffRolesTable;
+  staff_enrolments: StaffEnrolmentsTable;
+  otp_challenges: OtpChallengesTable;
+  sessions: SessionsTable;
+  policy_versions: PolicyVersionsTable;
+  consents: ConsentsTable;
+  audit_log: AuditLogTable;
+  audit_anchor: AuditAnchorTable;
+}

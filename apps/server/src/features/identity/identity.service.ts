@@ -1,0 +1,458 @@
+import crypto from 'node:crypto';
+import { sql } from 'kysely';
+import type {
+  AppKind,
+  ConsentProof,
+  Me,
+  RequestCodeReply,
+  SessionInfo,
+  StaffRole,
+  UpdateMeBody,
+} from '@anxin/contracts';
+import { decideOtpSend, describeUserAgent, maskIp, maskPhone, normalizeMainlandMobile, OTP_RULES } from '@anxin/domain';
+import type { Config } from '../../config.js';
+import type { Db, Queryable } from '../../db/database.js';
+import { blindIndex } from '../../crypto/blind-index.js';
+import type { KeyStore } from '../../crypto/key-store.js';
+import type { DerivedKeys } from '../../crypto/master-key.js';
+import { appendAudit } from '../../privacy/audit/audit.js';
+import type { PolicyService, RequestMeta } from '../../privacy/policy/policy.service.js';
+import { AppError } from '../../platform/errors.js';
+import type { Clock } from '../../platform/clock.js';
+import type { SmsProvider } from './sms/sms-provider.js';
+import { hashOtp, hashToken, newOtpCode, newToken } from './tokens.js';
+import * as repo from './identity.repo.js';
+
+/** Who is calling, resolved from the session cookie before any handler runs. */
+export interface Actor {
+  userId: string;
+  app: AppKind;
+  roles: StaffRole[];
+  sessionId: string;
+  stage: 'active' | 'totp_required' | 'totp_enrolment_required';
+  locale: 'zh-CN' | 'en';
+}
+
+export interface IdentityDeps {
+  db: Db;
+  keys: KeyStore;
+  derived: DerivedKeys;
+  sms: SmsProvider;
+  clock: Clock;
+  policy: PolicyService;
+  session: Config['session'];
+}
+
+export interface IssuedSession {
+  token: string;
+  /** Cookie lifetime: persistent only for "keep me signed in". */
+  maxAgeSeconds: number | null;
+}
+
+const phoneRef = (userId: string) => ({ table: 'users', column: 'phone_enc', rowId: userId });
+
+function requirePhone(input: string): string {
+  const check = normalizeMainlandMobile(input);
+  if (!check.ok) throw new AppError(check.code);
+  return check.phone;
+}
+
+export class IdentityService {
+  constructor(private readonly deps: IdentityDeps) {}
+
+  private phoneIndex(phone: string) {
+    return blindIndex(this.deps.derived.blindIndex, 'phone', phone);
+  }
+
+  /** ACC-1: send a sign-in code, after the policy box was ticked (doctor/patient) and within every limit. */
+  async requestCode(
+    input: { phone: string; app: AppKind; policyConsent?: ConsentProof },
+    meta: RequestMeta,
+  ): Promise<RequestCodeReply> {
+    const { db, clock } = this.deps;
+    const phone = requirePhone(input.phone);
+    if (input.app !== 'staff') await this.deps.policy.checkPolicyProof(db, input.policyConsent);
+    const phoneBidx = this.phoneIndex(phone);
+    const ipBidx = blindIndex(this.deps.derived.blindIndex, 'ip', meta.ip);
+    if (input.app === 'staff') {
+      const staff = await repo.findUserByPhone(db, 'staff', phoneBidx);
+      if (!staff || staff.status !== 'active') throw new AppError('STAFF_NOT_FOUND');
+    }
+    const code = newOtpCode();
+    await db.transaction().execute(async (trx) => {
+      // Serialise requests for the same number so two parallel requests cannot both slip under a limit.
+      await sql`select pg_advisory_xact_lock(hashtextextended(encode(${phoneBidx}::bytea, 'hex'), 0))`.execute(trx);
+      const now = clock.now();
+      const history = await repo.recentCodeSends(trx, phoneBidx, ipBidx, new Date(now.getTime() - 86_400_000));
+      const verdict = decideOtpSend(history, now.getTime());
+      if (!verdict.allowed) throw new AppError(verdict.code, { seconds: verdict.retryAfterSeconds });
+      const id = crypto.randomUUID();
+      await trx
+        .insertInto('otp_challenges')
+        .values({
+          id,
+          app: input.app,
+          phone_bidx: phoneBidx,
+          ip_bidx: ipBidx,
+          code_hash: hashOtp(this.deps.derived.otp, id, code),
+          created_at: now,
+          expires_at: new Date(now.getTime() + OTP_RULES.ttlSeconds * 1000),
+        })
+        .execute();
+    });
+    try {
+      await this.deps.sms.send({ to: phone, purpose: 'sign_in', code });
+    } catch {
+      throw new AppError('SMS_DELIVERY_FAILED');
+    }
+    return {
+      resendAfterSeconds: OTP_RULES.resendAfterSeconds,
+      expiresInSeconds: OTP_RULES.ttlSeconds,
+      devOutbox: this.deps.sms.isLocalOnly,
+    };
+  }
+
+  /**
+   * ACC-1/ACC-3: check the code; on the first verified sign-in create the account (phone only, encrypted, with a
+   * blind index) together with the policy consent record, in one transaction with the audit entries.
+   */
+  async verifyCode(
+    input: { phone: string; code: string; app: AppKind; keepSignedIn?: boolean; policyConsent?: ConsentProof },
+    meta: RequestMeta,
+  ): Promise<IssuedSession & { userId: string }> {
+    const { db, clock } = this.deps;
+    const phone = requirePhone(input.phone);
+    if (input.app !== 'staff') await this.deps.policy.checkPolicyProof(db, input.policyConsent);
+    const phoneBidx = this.phoneIndex(phone);
+    const result = await db.transaction().execute(async (trx) => {
+      const now = clock.now();
+      const challenge = await repo.latestChallengeForUpdate(trx, input.app, phoneBidx);
+      if (!challenge) return { error: new AppError('OTP_NOT_REQUESTED') } as const;
+      if (challenge.consumed_at || new Date(challenge.expires_at) <= now)
+        return { error: new AppError('OTP_EXPIRED') } as const;
+      if (challenge.wrong_attempts >= OTP_RULES.maxWrongAttempts) return { error: new AppError('OTP_LOCKED') } as const;
+      const expected = challenge.code_hash;
+      const given = hashOtp(this.deps.derived.otp, challenge.id, input.code.trim());
+      if (!crypto.timingSafeEqual(expected, given)) {
+        const attempts = challenge.wrong_attempts + 1;
+        await trx
+          .updateTable('otp_challenges')
+          .set({ wrong_attempts: attempts })
+          .where('id', '=', challenge.id)
+          .execute();
+        const existing = await repo.findUserByPhone(trx, input.app, phoneBidx);
+        await appendAudit(
+          trx,
+          {
+            action: 'auth.sign_in_failed',
+            actorId: null,
+            actorRole: null,
+            subjectId: existing?.id ?? null,
+            requestId: meta.requestId,
+            details: { app: input.app, reason: 'wrong_code', attempts },
+          },
+          now,
+        );
+        const left = OTP_RULES.maxWrongAttempts - attempts;
+        return {
+          error: left > 0 ? new AppError('OTP_INVALID', { attemptsLeft: left }) : new AppError('OTP_LOCKED'),
+        } as const;
+      }
+      await trx.updateTable('otp_challenges').set({ consumed_at: now }).where('id', '=', challenge.id).execute();
+
+      let user = await repo.findUserByPhone(trx, input.app, phoneBidx);
+      if (input.app === 'staff' && !user) return { error: new AppError('STAFF_NOT_FOUND') } as const;
+      if (user && user.status !== 'active') return { error: new AppError('ACCOUNT_DISABLED') } as const;
+      let userId: string;
+      if (!user) {
+        userId = crypto.randomUUID();
+        await trx
+          .insertInto('users')
+          .values({
+            id: userId,
+            app: input.app,
+            phone_bidx: phoneBidx,
+            phone_enc: await this.deps.keys.encrypt(trx, userId, phoneRef(userId), phone),
+            created_at: now,
+          })
+          .execute();
+        await appendAudit(
+          trx,
+          {
+            action: 'account.created',
+            actorId: userId,
+            actorRole: input.app,
+            subjectId: userId,
+            requestId: meta.requestId,
+            details: { app: input.app },
+          },
+          now,
+        );
+      } else {
+        userId = user.id;
+      }
+      if (input.app !== 'staff') {
+        const status = await this.deps.policy.status(trx, userId);
+        // Ticking the box on the sign-in form is consent to the version shown; record it if it is newer.
+        if (status.needsAcceptance) await this.deps.policy.recordPolicyConsent(trx, userId, input.policyConsent, meta);
+      }
+      user = user ?? (await repo.findUserById(trx, userId))!;
+      const stage =
+        input.app !== 'staff' ? 'active' : user.totp_enrolled_at ? 'totp_required' : 'totp_enrolment_required';
+      const issued = await this.createSession(trx, userId, input.app, stage, Boolean(input.keepSignedIn), meta);
+      await appendAudit(
+        trx,
+        {
+          action: 'auth.sign_in',
+          actorId: userId,
+          actorRole: input.app,
+          subjectId: userId,
+          requestId: meta.requestId,
+          details: { app: input.app, stage, keepSignedIn: Boolean(input.keepSignedIn) },
+        },
+        now,
+      );
+      return { ok: { ...issued, userId } } as const;
+    });
+    if ('error' in result) throw result.error;
+    return result.ok;
+  }
+
+  private lifetimes(app: AppKind, stage: Actor['stage'], keep: boolean) {
+    const s = this.deps.session;
+    if (stage !== 'active') return { idle: 10 * 60, absolute: 10 * 60 };
+    if (app === 'staff') return { idle: s.staffIdleMinutes * 60, absolute: s.staffAbsoluteHours * 3600 };
+    if (keep) return { idle: s.keepSignedInDays * 86_400, absolute: s.keepSignedInDays * 86_400 };
+    return { idle: s.idleMinutes * 60, absolute: s.absoluteHours * 3600 };
+  }
+
+  async createSession(
+    trx: Queryable,
+    userId: string,
+    app: AppKind,
+    stage: Actor['stage'],
+    keep: boolean,
+    meta: RequestMeta,
+  ): Promise<IssuedSession> {
+    const now = this.deps.clock.now();
+    const { token, hash } = newToken();
+    const id = crypto.randomUUID();
+    const life = this.lifetimes(app, stage, keep && app !== 'staff');
+    const ref = (column: string) => ({ table: 'sessions', column, rowId: id });
+    await trx
+      .insertInto('sessions')
+      .values({
+        id,
+        user_id: userId,
+        token_hash: hash,
+        stage,
+        keep_signed_in: keep && app !== 'staff',
+        created_at: now,
+        last_seen_at: now,
+        idle_timeout_seconds: life.idle,
+        absolute_expires_at: new Date(now.getTime() + life.absolute * 1000),
+        user_agent_enc: await this.deps.keys.encrypt(trx, userId, ref('user_agent_enc'), meta.userAgent.slice(0, 512)),
+        ip_enc: await this.deps.keys.encrypt(trx, userId, ref('ip_enc'), meta.ip),
+      })
+      .execute();
+    return { token, maxAgeSeconds: keep && app !== 'staff' && stage === 'active' ? life.absolute : null };
+  }
+
+  /** ACC-4: resolve a cookie to an actor, enforcing revocation, idle and absolute expiry. */
+  async authenticate(token: string): Promise<Actor | 'expired' | null> {
+    const { db, clock } = this.deps;
+    const row = await repo.findSessionByTokenHash(db, hashToken(token));
+    if (!row) return null;
+    const now = clock.now();
+    const idleDeadline = new Date(row.last_seen_at).getTime() + row.idle_timeout_seconds * 1000;
+    if (row.revoked_at || row.status !== 'active') return 'expired';
+    if (now.getTime() >= idleDeadline || now >= new Date(row.absolute_expires_at)) {
+      await db
+        .updateTable('sessions')
+        .set({ revoked_at: now, revoke_reason: 'expired' })
+        .where('id', '=', row.sessionId)
+        .where('revoked_at', 'is', null)
+        .execute();
+      return 'expired';
+    }
+    // Touch at most once a minute: idle expiry needs no finer grain, and it keeps reads cheap.
+    if (now.getTime() - new Date(row.last_seen_at).getTime() > 60_000) {
+      await db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', row.sessionId).execute();
+    }
+    const roles = row.app === 'staff' ? (await repo.listRoles(db, row.userId)).map((r) => r.role) : [];
+    return { userId: row.userId, app: row.app, roles, sessionId: row.sessionId, stage: row.stage, locale: row.locale };
+  }
+
+  async signOut(actor: Actor, meta: RequestMeta): Promise<void> {
+    await this.deps.db.transaction().execute(async (trx) => {
+      const now = this.deps.clock.now();
+      await trx
+        .updateTable('sessions')
+        .set({ revoked_at: now, revoke_reason: 'signed_out' })
+        .where('id', '=', actor.sessionId)
+        .execute();
+      await appendAudit(
+        trx,
+        {
+          action: 'auth.sign_out',
+          actorId: actor.userId,
+          actorRole: actor.app,
+          subjectId: actor.userId,
+          requestId: meta.requestId,
+          details: { sessionId: actor.sessionId },
+        },
+        now,
+      );
+    });
+  }
+
+  async listSessions(actor: Actor): Promise<SessionInfo[]> {
+    const { db, keys, clock } = this.deps;
+    const now = clock.now();
+    const rows = await repo.listLiveSessions(db, actor.userId, now);
+    const live = rows.filter((r) => new Date(r.last_seen_at).getTime() + r.idle_timeout_seconds * 1000 > now.getTime());
+    return Promise.all(
+      live.map(async (r) => {
+        const ref = (column: string) => ({ table: 'sessions', column, rowId: r.id });
+        const ua = r.user_agent_enc
+          ? await keys.decryptText(db, actor.userId, ref('user_agent_enc'), r.user_agent_enc)
+          : '';
+        const ip = r.ip_enc ? await keys.decryptText(db, actor.userId, ref('ip_enc'), r.ip_enc) : '';
+        const idleEnd = new Date(r.last_seen_at).getTime() + r.idle_timeout_seconds * 1000;
+        return {
+          id: r.id,
+          current: r.id === actor.sessionId,
+          device: describeUserAgent(ua),
+          ipMasked: maskIp(ip),
+          createdAt: new Date(r.created_at).toISOString(),
+          lastSeenAt: new Date(r.last_seen_at).toISOString(),
+          expiresAt: new Date(Math.min(idleEnd, new Date(r.absolute_expires_at).getTime())).toISOString(),
+        };
+      }),
+    );
+  }
+
+  async revokeSession(actor: Actor, sessionId: string, meta: RequestMeta): Promise<void> {
+    await this.deps.db.transaction().execute(async (trx) => {
+      const now = this.deps.clock.now();
+      // Ownership is part of the WHERE: a user can only ever revoke their own sessions.
+      const res = await trx
+        .updateTable('sessions')
+        .set({ revoked_at: now, revoke_reason: 'revoked_by_user' })
+        .where('id', '=', sessionId)
+        .where('user_id', '=', actor.userId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) === 0) throw new AppError('SESSION_NOT_FOUND');
+      await appendAudit(
+        trx,
+        {
+          action: 'auth.session_revoked',
+          actorId: actor.userId,
+          actorRole: actor.app,
+          subjectId: actor.userId,
+          requestId: meta.requestId,
+          details: { sessionId },
+        },
+        now,
+      );
+    });
+  }
+
+  async revokeAllSessions(actor: Actor, includeCurrent: boolean, meta: RequestMeta): Promise<number> {
+    return this.deps.db.transaction().execute(async (trx) => {
+      const now = this.deps.clock.now();
+      let q = trx
+        .updateTable('sessions')
+        .set({ revoked_at: now, revoke_reason: 'revoked_all_by_user' })
+        .where('user_id', '=', actor.userId)
+        .where('revoked_at', 'is', null);
+      if (!includeCurrent) q = q.where('id', '!=', actor.sessionId);
+      const res = await q.executeTakeFirst();
+      const count = Number(res.numUpdatedRows);
+      await appendAudit(
+        trx,
+        {
+          action: 'auth.sessions_revoked_all',
+          actorId: actor.userId,
+          actorRole: actor.app,
+          subjectId: actor.userId,
+          requestId: meta.requestId,
+          details: { count, includeCurrent },
+        },
+        now,
+      );
+      return count;
+    });
+  }
+
+  async me(actor: Actor): Promise<Me> {
+    const { db, keys } = this.deps;
+    const user = await repo.findUserById(db, actor.userId);
+    if (!user) throw new AppError('AUTH_REQUIRED');
+    const phone = await keys.decryptText(db, user.id, phoneRef(user.id), user.phone_enc);
+    const displayName = user.display_name_enc
+      ? await keys.decryptText(
+          db,
+          user.id,
+          { table: 'users', column: 'display_name_enc', rowId: user.id },
+          user.display_name_enc,
+        )
+      : null;
+    const policy = actor.app === 'staff' ? null : await this.deps.policy.status(db, user.id);
+    const current = policy ?? {
+      acceptedVersion: null,
+      currentVersion: (await this.deps.policy.currentPolicy()).version,
+      needsAcceptance: false,
+    };
+    const sensitive = await db
+      .selectFrom('consents')
+      .select('purpose')
+      .where('user_id', '=', user.id)
+      .where('kind', '=', 'sensitive')
+      .where('withdrawn_at', 'is', null)
+      .execute();
+    return {
+      id: user.id,
+      app: user.app,
+      roles: actor.roles,
+      phoneMasked: maskPhone(phone),
+      displayName,
+      locale: user.locale,
+      createdAt: new Date(user.created_at).toISOString(),
+      stage: actor.stage,
+      policy: current,
+      sensitiveConsents: sensitive.flatMap((s) => (s.purpose ? [s.purpose] : [])),
+    };
+  }
+
+  async updateMe(actor: Actor, body: UpdateMeBody, meta: RequestMeta): Promise<Me> {
+    await this.deps.db.transaction().execute(async (trx) => {
+      const changes: { locale?: 'zh-CN' | 'en'; display_name_enc?: Buffer } = {};
+      if (body.locale) changes.locale = body.locale;
+      if (body.displayName !== undefined) {
+        changes.display_name_enc = await this.deps.keys.encrypt(
+          trx,
+          actor.userId,
+          { table: 'users', column: 'display_name_enc', rowId: actor.userId },
+          body.displayName.trim(),
+        );
+      }
+      if (Object.keys(changes).length === 0) return;
+      await trx.updateTable('users').set(changes).where('id', '=', actor.userId).execute();
+      await appendAudit(
+        trx,
+        {
+          action: 'account.updated',
+          actorId: actor.userId,
+          actorRole: actor.app,
+          subjectId: actor.userId,
+          requestId: meta.requestId,
+          details: { fields: Object.keys(body) },
+        },
+        this.deps.clock.now(),
+      );
+    });
+    return this.me({ ...actor, locale: body.locale ?? actor.locale });
+  }
+}

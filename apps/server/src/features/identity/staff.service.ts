@@ -1,0 +1,255 @@
+import crypto from 'node:crypto';
+import * as OTPAuth from 'otpauth';
+import type { StaffRole } from '@anxin/contracts';
+import { maskPhone, normalizeMainlandMobile } from '@anxin/domain';
+import type { Db } from '../../db/database.js';
+import { blindIndex } from '../../crypto/blind-index.js';
+import type { KeyStore } from '../../crypto/key-store.js';
+import type { DerivedKeys } from '../../crypto/master-key.js';
+import { appendAudit } from '../../privacy/audit/audit.js';
+import type { RequestMeta } from '../../privacy/policy/policy.service.js';
+import { AppError } from '../../platform/errors.js';
+import type { Clock } from '../../platform/clock.js';
+import type { Actor, IdentityService, IssuedSession } from './identity.service.js';
+import { hashToken, newToken } from './tokens.js';
+import * as repo from './identity.repo.js';
+
+const ENROLMENT_HOURS = 24;
+const ISSUER = 'Anxin 安心';
+
+function totpFor(secretBase32: string, label: string) {
+  return new OTPAuth.TOTP({
+    issuer: ISSUER,
+    label,
+    algorithm: 'SHA1',
+    digits: 6,
+    period: 30,
+    secret: OTPAuth.Secret.fromBase32(secretBase32),
+  });
+}
+
+/**
+ * Staff accounts: created by an admin (or `npm run admin:create`), second factor by TOTP, enrolled through a
+ * one-time link whose token lives in the URL fragment (never sent in a query string or logged).
+ */
+export class StaffService {
+  constructor(
+    private readonly deps: {
+      db: Db;
+      keys: KeyStore;
+      derived: DerivedKeys;
+      clock: Clock;
+      identity: IdentityService;
+      publicUrl: string;
+    },
+  ) {}
+
+  async createStaff(input: {
+    phone: string;
+    roles: StaffRole[];
+    grantedBy: string | null;
+  }): Promise<{ userId: string; enrolmentLink: string; created: boolean }> {
+    const check = normalizeMainlandMobile(input.phone);
+    if (!check.ok) throw new AppError(check.code);
+    const { db, keys, clock } = this.deps;
+    const phoneBidx = blindIndex(this.deps.derived.blindIndex, 'phone', check.phone);
+    return db.transaction().execute(async (trx) => {
+      const now = clock.now();
+      const actor = { actorId: input.grantedBy, actorRole: input.grantedBy ? 'admin' : 'system' };
+      let user = await repo.findUserByPhone(trx, 'staff', phoneBidx);
+      const created = !user;
+      if (!user) {
+        const id = crypto.randomUUID();
+        await trx
+          .insertInto('users')
+          .values({
+            id,
+            app: 'staff',
+            phone_bidx: phoneBidx,
+            phone_enc: await keys.encrypt(trx, id, { table: 'users', column: 'phone_enc', rowId: id }, check.phone),
+            created_at: now,
+          })
+          .execute();
+        await appendAudit(trx, { action: 'staff.created', ...actor, subjectId: id }, now);
+        user = (await repo.findUserById(trx, id))!;
+      }
+      for (const role of input.roles) {
+        const res = await trx
+          .insertInto('staff_roles')
+          .values({ user_id: user.id, role, granted_by: input.grantedBy })
+          .onConflict((oc) => oc.doNothing())
+          .executeTakeFirst();
+        if (Number(res.numInsertedOrUpdatedRows ?? 0) > 0)
+          await appendAudit(
+            trx,
+            { action: 'staff.role_granted', ...actor, subjectId: user.id, details: { role } },
+            now,
+          );
+      }
+      const { token, hash } = newToken();
+      await trx
+        .insertInto('staff_enrolments')
+        .values({
+          user_id: user.id,
+          token_hash: hash,
+          expires_at: new Date(now.getTime() + ENROLMENT_HOURS * 3600_000),
+        })
+        .execute();
+      await appendAudit(trx, { action: 'staff.enrolment_issued', ...actor, subjectId: user.id }, now);
+      return { userId: user.id, created, enrolmentLink: `${this.deps.publicUrl}/admin/enrol#token=${token}` };
+    });
+  }
+
+  private async findEnrolment(token: string) {
+    const row = await this.deps.db
+      .selectFrom('staff_enrolments')
+      .innerJoin('users', 'users.id', 'staff_enrolments.user_id')
+      .select([
+        'staff_enrolments.id',
+        'staff_enrolments.user_id',
+        'staff_enrolments.pending_secret_enc',
+        'staff_enrolments.expires_at',
+        'staff_enrolments.used_at',
+        'users.phone_enc',
+      ])
+      .where('staff_enrolments.token_hash', '=', hashToken(token))
+      .executeTakeFirst();
+    if (!row || row.used_at || new Date(row.expires_at) <= this.deps.clock.now())
+      throw new AppError('ENROLMENT_INVALID');
+    return row;
+  }
+
+  async startEnrolment(token: string): Promise<{ otpauthUri: string; secretBase32: string; phoneMasked: string }> {
+    const { db, keys } = this.deps;
+    const row = await this.findEnrolment(token);
+    const ref = { table: 'staff_enrolments', column: 'pending_secret_enc', rowId: row.id };
+    let secret: string;
+    if (row.pending_secret_enc) {
+      secret = await keys.decryptText(db, row.user_id, ref, row.pending_secret_enc);
+    } else {
+      secret = new OTPAuth.Secret({ size: 20 }).base32;
+      await db
+        .updateTable('staff_enrolments')
+        .set({ pending_secret_enc: await keys.encrypt(db, row.user_id, ref, secret) })
+        .where('id', '=', row.id)
+        .execute();
+    }
+    const phone = await keys.decryptText(
+      db,
+      row.user_id,
+      { table: 'users', column: 'phone_enc', rowId: row.user_id },
+      row.phone_enc,
+    );
+    return {
+      otpauthUri: totpFor(secret, maskPhone(phone)).toString(),
+      secretBase32: secret,
+      phoneMasked: maskPhone(phone),
+    };
+  }
+
+  async finishEnrolment(token: string, code: string, meta: RequestMeta): Promise<void> {
+    const { db, keys, clock } = this.deps;
+    const row = await this.findEnrolment(token);
+    if (!row.pending_secret_enc) throw new AppError('ENROLMENT_INVALID');
+    const secret = await keys.decryptText(
+      db,
+      row.user_id,
+      { table: 'staff_enrolments', column: 'pending_secret_enc', rowId: row.id },
+      row.pending_secret_enc,
+    );
+    if (totpFor(secret, 'x').validate({ token: code, window: 1 }) === null) throw new AppError('TOTP_INVALID');
+    await db.transaction().execute(async (trx) => {
+      const now = clock.now();
+      const enc = await keys.encrypt(
+        trx,
+        row.user_id,
+        { table: 'users', column: 'totp_secret_enc', rowId: row.user_id },
+        secret,
+      );
+      await trx
+        .updateTable('users')
+        .set({ totp_secret_enc: enc, totp_enrolled_at: now })
+        .where('id', '=', row.user_id)
+        .execute();
+      await trx
+        .updateTable('staff_enrolments')
+        .set({ used_at: now, pending_secret_enc: null })
+        .where('id', '=', row.id)
+        .execute();
+      // Any half-signed-in session from before enrolment must sign in again with the new factor.
+      await trx
+        .updateTable('sessions')
+        .set({ revoked_at: now, revoke_reason: 'totp_enrolled' })
+        .where('user_id', '=', row.user_id)
+        .where('stage', '!=', 'active')
+        .where('revoked_at', 'is', null)
+        .execute();
+      await appendAudit(
+        trx,
+        {
+          action: 'auth.totp_enrolled',
+          actorId: row.user_id,
+          actorRole: 'staff',
+          subjectId: row.user_id,
+          requestId: meta.requestId,
+        },
+        now,
+      );
+    });
+  }
+
+  /** Second factor. On success the half-authenticated session is replaced by a new one (new token: no fixation). */
+  async verifyTotp(actor: Actor, code: string, meta: RequestMeta): Promise<IssuedSession> {
+    if (actor.stage !== 'totp_required') throw new AppError('TOTP_NOT_PENDING');
+    const { db, keys, clock } = this.deps;
+    const user = await repo.findUserById(db, actor.userId);
+    if (!user?.totp_secret_enc) throw new AppError('TOTP_NOT_PENDING');
+    const secret = await keys.decryptText(
+      db,
+      user.id,
+      { table: 'users', column: 'totp_secret_enc', rowId: user.id },
+      user.totp_secret_enc,
+    );
+    const ok = totpFor(secret, 'x').validate({ token: code, window: 1 }) !== null;
+    if (!ok) {
+      // Committed on its own: a failed second factor must stay on record even though the request fails.
+      await db
+        .transaction()
+        .execute((trx) =>
+          appendAudit(
+            trx,
+            {
+              action: 'auth.totp_failed',
+              actorId: actor.userId,
+              actorRole: 'staff',
+              subjectId: actor.userId,
+              requestId: meta.requestId,
+            },
+            clock.now(),
+          ),
+        );
+      throw new AppError('TOTP_INVALID');
+    }
+    return db.transaction().execute(async (trx) => {
+      const now = clock.now();
+      await trx
+        .updateTable('sessions')
+        .set({ revoked_at: now, revoke_reason: 'second_factor_passed' })
+        .where('id', '=', actor.sessionId)
+        .execute();
+      const issued = await this.deps.identity.createSession(trx, actor.userId, 'staff', 'active', false, meta);
+      await appendAudit(
+        trx,
+        {
+          action: 'auth.totp_verified',
+          actorId: actor.userId,
+          actorRole: 'staff',
+          subjectId: actor.userId,
+          requestId: meta.requestId,
+        },
+        now,
+      );
+      return issued;
+    });
+  }
+}

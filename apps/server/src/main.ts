@@ -1,0 +1,67 @@
+import { loadConfig, ConfigError } from './config.js';
+import { DataDirLockedError } from './db/data-dir-lock.js';
+import { buildApp } from './app.js';
+import { openRuntime, createSmsProvider } from './runtime.js';
+import { startJobs } from './jobs/jobs.js';
+import { ALL_JOBS } from './jobs/retention.jobs.js';
+import { systemClock } from './platform/clock.js';
+import { loggerOptions } from './platform/logger.js';
+
+async function main() {
+  const config = loadConfig();
+  const runtime = await openRuntime(config);
+  const { log, db } = runtime;
+  const sms = createSmsProvider(config, log);
+  const app = await buildApp(
+    { config, db, masterKey: runtime.masterKey, sms, clock: systemClock },
+    { logger: loggerOptions(config.logLevel) },
+  );
+  const published = await app.services.policy.ensurePublished();
+  if (published.published) log.info({ version: published.version }, 'privacy policy version published');
+  const jobs = await startJobs({
+    connectionString: runtime.connectionString,
+    definitions: ALL_JOBS,
+    db,
+    clock: systemClock,
+    log,
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await app.close().catch((err) => log.error({ err }, 'closing HTTP server failed'));
+    await jobs.stop().catch((err) => log.error({ err }, 'stopping jobs failed'));
+    await runtime.close().catch((err) => log.error({ err }, 'closing database failed'));
+    log.info('stopped cleanly');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  await app.listen({ port: config.port, host: config.host });
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+  const banner = [
+    '',
+    `  安心 Anxin is running at ${url}`,
+    `    医生端 Doctor app:   ${url}/`,
+    `    患者端 Patient app:  ${url}/patient`,
+    `    管理后台 Staff:      ${url}/admin`,
+    `    API docs:            ${url}/docs`,
+    sms.isLocalOnly
+      ? '  短信：开发模式，未发送真实短信（验证码见本日志和管理后台“开发发件箱”）\n  SMS: console provider, no real SMS is sent (codes appear in this log and the staff dev outbox)'
+      : '',
+    '',
+  ].join('\n');
+  process.stdout.write(banner + '\n');
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError || err instanceof DataDirLockedError) {
+    console.error(`\n${err.message}\n`);
+  } else {
+    console.error(err);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,193 @@
+/**
+ * Every error a caller can see is a code from this table: one HTTP status, one zh-CN and one English message.
+ * Services throw AppError(code, params); only the error handler turns codes into HTTP responses.
+ */
+type Params = Record<string, string | number>;
+interface ErrorSpec {
+  status: number;
+  zh: (p: Params) => string;
+  en: (p: Params) => string;
+}
+
+const wait = (p: Params) => Number(p.seconds ?? 0);
+
+export const ERRORS = {
+  VALIDATION_FAILED: {
+    status: 400,
+    zh: (p) => `提交的内容有误：${p.field ? `“${p.field}” ` : ''}${p.detail ?? '格式不正确'}，请检查后重试。`,
+    en: (p) =>
+      `Invalid input${p.field ? ` in "${p.field}"` : ''}: ${p.detail ?? 'wrong format'}. Please check and try again.`,
+  },
+  BAD_JSON: { status: 400, zh: () => '请求内容不是有效的 JSON。', en: () => 'The request body is not valid JSON.' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    zh: () => '不支持的内容类型，请以 JSON 提交。',
+    en: () => 'Unsupported content type; please send JSON.',
+  },
+  PAYLOAD_TOO_LARGE: { status: 413, zh: () => '提交的内容过大。', en: () => 'The request is too large.' },
+  NOT_FOUND: { status: 404, zh: () => '找不到该内容或接口。', en: () => 'Not found.' },
+  AUTH_REQUIRED: { status: 401, zh: () => '请先登录。', en: () => 'Please sign in first.' },
+  SESSION_EXPIRED: {
+    status: 401,
+    zh: () => '登录已过期，请重新登录。',
+    en: () => 'Your session has expired. Please sign in again.',
+  },
+  FORBIDDEN: { status: 403, zh: () => '您没有权限进行此操作。', en: () => 'You do not have permission to do this.' },
+  WRONG_APP: {
+    status: 403,
+    zh: () => '该账号不能使用此功能，请在对应的应用中登录。',
+    en: () => 'This account cannot use this feature; please sign in to the right app.',
+  },
+  CSRF_ORIGIN_MISMATCH: {
+    status: 403,
+    zh: () => '请求来源校验失败，请刷新页面后重试。',
+    en: () => 'The request did not come from this site. Please reload the page and try again.',
+  },
+  POLICY_ACCEPTANCE_REQUIRED: {
+    status: 403,
+    zh: () => '隐私政策已更新，请阅读并同意新版本后继续使用。',
+    en: () => 'Our privacy policy has changed. Please read and accept the new version to continue.',
+  },
+  POLICY_CONSENT_REQUIRED: {
+    status: 400,
+    zh: () => '请先阅读并勾选同意《用户协议》和《隐私政策》。',
+    en: () => 'Please read and tick your agreement to the Terms and the Privacy Policy first.',
+  },
+  POLICY_VERSION_OUTDATED: {
+    status: 409,
+    zh: () => '隐私政策已有新版本，请刷新后阅读最新版本。',
+    en: () => 'A newer privacy policy has been published. Please reload and read it.',
+  },
+  CONSENT_TEXT_MISMATCH: {
+    status: 409,
+    zh: () => '您同意的文本与当前版本不一致，请刷新后重新阅读。',
+    en: () => 'The text you agreed to does not match the current version. Please reload and read it again.',
+  },
+  PHONE_REQUIRED: { status: 400, zh: () => '请输入手机号。', en: () => 'Please enter your mobile number.' },
+  PHONE_NOT_MAINLAND_MOBILE: {
+    status: 400,
+    zh: () => '请输入正确的中国大陆手机号（11 位，以 13–19 开头）。',
+    en: () => 'Please enter a valid mainland China mobile number (11 digits starting with 13–19).',
+  },
+  OTP_RESEND_TOO_SOON: {
+    status: 429,
+    zh: (p) => `验证码已发送，请 ${wait(p)} 秒后再重新获取。`,
+    en: (p) => `A code was just sent. You can request another in ${wait(p)} s.`,
+  },
+  OTP_PHONE_HOURLY_LIMIT: {
+    status: 429,
+    zh: (p) => `该手机号获取验证码过于频繁，请 ${Math.ceil(wait(p) / 60)} 分钟后再试。`,
+    en: (p) => `Too many codes for this number. Try again in ${Math.ceil(wait(p) / 60)} min.`,
+  },
+  OTP_PHONE_DAILY_LIMIT: {
+    status: 429,
+    zh: (p) => `该手机号今日获取验证码次数已达上限，请 ${Math.ceil(wait(p) / 3600)} 小时后再试，或拨打客服热线。`,
+    en: (p) => `Daily code limit reached for this number. Try again in ${Math.ceil(wait(p) / 3600)} h or call support.`,
+  },
+  OTP_IP_HOURLY_LIMIT: {
+    status: 429,
+    zh: (p) => `当前网络获取验证码过于频繁，请 ${Math.ceil(wait(p) / 60)} 分钟后再试。`,
+    en: (p) => `Too many codes requested from this network. Try again in ${Math.ceil(wait(p) / 60)} min.`,
+  },
+  OTP_IP_DAILY_LIMIT: {
+    status: 429,
+    zh: (p) => `当前网络今日获取验证码次数已达上限，请 ${Math.ceil(wait(p) / 3600)} 小时后再试。`,
+    en: (p) => `Daily code limit reached for this network. Try again in ${Math.ceil(wait(p) / 3600)} h.`,
+  },
+  OTP_NOT_REQUESTED: {
+    status: 400,
+    zh: () => '请先获取验证码。',
+    en: () => 'Please request a code first.',
+  },
+  OTP_EXPIRED: {
+    status: 400,
+    zh: () => '验证码已失效（有效期 5 分钟或已使用），请重新获取。',
+    en: () => 'This code is no longer valid (codes last 5 minutes and work once). Please request a new one.',
+  },
+  OTP_INVALID: {
+    status: 400,
+    zh: (p) => `验证码不正确，还可尝试 ${p.attemptsLeft} 次。`,
+    en: (p) => `Wrong code. ${p.attemptsLeft} attempt(s) left.`,
+  },
+  OTP_LOCKED: {
+    status: 400,
+    zh: () => '验证码错误次数过多，已失效，请重新获取。',
+    en: () => 'Too many wrong attempts; this code no longer works. Please request a new one.',
+  },
+  SMS_DELIVERY_FAILED: {
+    status: 502,
+    zh: () => '短信发送失败，请稍后重试。',
+    en: () => 'The text message could not be sent. Please try again later.',
+  },
+  STAFF_NOT_FOUND: {
+    status: 403,
+    zh: () => '该手机号没有开通工作人员账号，请联系管理员。',
+    en: () => 'No staff account uses this number. Please contact an administrator.',
+  },
+  TOTP_NOT_PENDING: {
+    status: 409,
+    zh: () => '当前无需输入动态口令。',
+    en: () => 'No authenticator code is needed right now.',
+  },
+  TOTP_INVALID: {
+    status: 400,
+    zh: () => '动态口令不正确，请查看身份验证器中的最新 6 位数字。',
+    en: () => 'Wrong authenticator code. Use the latest 6 digits in your authenticator app.',
+  },
+  ENROLMENT_INVALID: {
+    status: 400,
+    zh: () => '绑定链接无效、已使用或已过期，请联系管理员重新生成。',
+    en: () => 'This enrolment link is invalid, used or expired. Ask an administrator for a new one.',
+  },
+  ACCOUNT_DISABLED: {
+    status: 403,
+    zh: () => '该账号已停用或已注销。',
+    en: () => 'This account is disabled or cancelled.',
+  },
+  SESSION_NOT_FOUND: {
+    status: 404,
+    zh: () => '该登录设备不存在或已退出。',
+    en: () => 'That device session does not exist or has already signed out.',
+  },
+  DATA_ERASED: {
+    status: 410,
+    zh: () => '该数据已按要求永久删除。',
+    en: () => 'This data has been permanently erased as requested.',
+  },
+  RATE_LIMITED: {
+    status: 429,
+    zh: (p) => `操作过于频繁，请 ${wait(p)} 秒后再试。`,
+    en: (p) => `Too many requests. Try again in ${wait(p)} s.`,
+  },
+  INTERNAL: {
+    status: 500,
+    zh: () => '服务器开小差了，请稍后重试。如果问题持续，请联系客服。',
+    en: () => 'Something went wrong on our side. Please try again later; contact support if it persists.',
+  },
+} satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly params: Params = {},
+  ) {
+    super(code);
+  }
+  get status(): number {
+    return ERRORS[this.code].status;
+  }
+}
+
+export function describeError(code: ErrorCode, locale: 'zh-CN' | 'en', params: Params = {}): string {
+  const spec: ErrorSpec = ERRORS[code];
+  return locale === 'en' ? spec.en(params) : spec.zh(params);
+}
+
+/** `Accept-Language: en-US,en;q=0.9` → 'en'; anything else → 'zh-CN' (our default). */
+export function pickLocale(acceptLanguage: string | undefined): 'zh-CN' | 'en' {
+  if (!acceptLanguage) return 'zh-CN';
+  const first = acceptLanguage.split(',')[0]?.trim().toLowerCase() ?? '';
+  return first.startsWith('en') ? 'en' : 'zh-CN';
+}

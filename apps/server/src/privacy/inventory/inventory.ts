@@ -1,0 +1,250 @@
+import { type LegalBasis, type Purpose, type Retention } from './purposes.js';
+
+/**
+ * The data inventory (INV-1, INV-2, SEC-2): every column of every table is declared here, personal or not.
+ * A test compares this registry with the live database schema and fails on any column nobody classified.
+ * The published privacy policy is generated from this file, so what we say is what the schema holds.
+ */
+export type Category =
+  | 'contact.phone'
+  | 'profile.display_name'
+  | 'profile.preferences'
+  | 'account.credentials'
+  | 'device.network'
+  | 'consent.record'
+  | 'security.audit'
+  | 'crypto.key';
+
+export interface PersonalColumn {
+  sensitivity: 'personal' | 'sensitive';
+  category: Category;
+  purposes: Purpose[];
+  legalBasis: LegalBasis;
+  retention: Retention;
+  /** Stored as AES-256-GCM ciphertext under the subject's key (or, for *_bidx, as a keyed HMAC). */
+  protection: 'encrypted' | 'blind_index' | 'hashed' | 'pseudonymous_id' | 'clear';
+}
+export interface NonPersonalColumn {
+  sensitivity: 'none';
+  /** Why this column cannot identify a person. */
+  why: string;
+}
+export type ColumnClass = PersonalColumn | NonPersonalColumn;
+
+const none = (why: string): NonPersonalColumn => ({ sensitivity: 'none', why });
+const ID = none('random identifier');
+const TIME = none('timestamp of a technical event');
+const FLAG = none('technical state or enum value');
+
+const personal = (c: Omit<PersonalColumn, 'sensitivity'>): PersonalColumn => ({ sensitivity: 'personal', ...c });
+const pseudonymousUserRef = personal({
+  category: 'security.audit',
+  purposes: ['account'],
+  legalBasis: 'contract',
+  retention: 'account_lifetime',
+  protection: 'pseudonymous_id',
+});
+
+export const INVENTORY: Record<string, Record<string, ColumnClass>> = {
+  schema_migrations: { name: FLAG, checksum: FLAG, applied_at: TIME },
+  subject_keys: {
+    subject_id: ID,
+    version: FLAG,
+    wrapped_key: personal({
+      category: 'crypto.key',
+      purposes: ['account'],
+      legalBasis: 'contract',
+      retention: 'key_until_erasure',
+      protection: 'encrypted',
+    }),
+    kek_version: FLAG,
+    created_at: TIME,
+  },
+  key_tombstones: { subject_id: ID, destroyed_at: TIME, reason: FLAG },
+  users: {
+    id: ID,
+    app: FLAG,
+    phone_bidx: personal({
+      category: 'contact.phone',
+      purposes: ['account'],
+      legalBasis: 'contract',
+      retention: 'account_lifetime',
+      protection: 'blind_index',
+    }),
+    phone_enc: personal({
+      category: 'contact.phone',
+      purposes: ['account', 'security', 'support'],
+      legalBasis: 'contract',
+      retention: 'account_lifetime',
+      protection: 'encrypted',
+    }),
+    display_name_enc: personal({
+      category: 'profile.display_name',
+      purposes: ['service'],
+      legalBasis: 'contract',
+      retention: 'account_lifetime',
+      protection: 'encrypted',
+    }),
+    locale: personal({
+      category: 'profile.preferences',
+      purposes: ['service'],
+      legalBasis: 'contract',
+      retention: 'account_lifetime',
+      protection: 'clear',
+    }),
+    status: FLAG,
+    totp_secret_enc: personal({
+      category: 'account.credentials',
+      purposes: ['security'],
+      legalBasis: 'security',
+      retention: 'account_lifetime',
+      protection: 'encrypted',
+    }),
+    totp_enrolled_at: TIME,
+    created_at: TIME,
+  },
+  staff_roles: { user_id: pseudonymousUserRef, role: FLAG, granted_at: TIME, granted_by: pseudonymousUserRef },
+  staff_enrolments: {
+    id: ID,
+    user_id: pseudonymousUserRef,
+    token_hash: none('hash of a one-time random token'),
+    pending_secret_enc: personal({
+      category: 'account.credentials',
+      purposes: ['security'],
+      legalBasis: 'security',
+      retention: 'account_lifetime',
+      protection: 'encrypted',
+    }),
+    expires_at: TIME,
+    used_at: TIME,
+    created_at: TIME,
+  },
+  otp_challenges: {
+    id: ID,
+    app: FLAG,
+    phone_bidx: personal({
+      category: 'contact.phone',
+      purposes: ['account', 'security'],
+      legalBasis: 'security',
+      retention: 'otp_24h',
+      protection: 'blind_index',
+    }),
+    ip_bidx: personal({
+      category: 'device.network',
+      purposes: ['security'],
+      legalBasis: 'security',
+      retention: 'otp_24h',
+      protection: 'blind_index',
+    }),
+    code_hash: none('keyed hash of a short-lived random code'),
+    created_at: TIME,
+    expires_at: TIME,
+    wrong_attempts: FLAG,
+    consumed_at: TIME,
+  },
+  sessions: {
+    id: ID,
+    user_id: pseudonymousUserRef,
+    token_hash: none('hash of a random session token'),
+    stage: FLAG,
+    keep_signed_in: FLAG,
+    created_at: TIME,
+    last_seen_at: TIME,
+    idle_timeout_seconds: FLAG,
+    absolute_expires_at: TIME,
+    user_agent_enc: personal({
+      category: 'device.network',
+      purposes: ['security'],
+      legalBasis: 'security',
+      retention: 'session_plus_30d',
+      protection: 'encrypted',
+    }),
+    ip_enc: personal({
+      category: 'device.network',
+      purposes: ['security'],
+      legalBasis: 'security',
+      retention: 'session_plus_30d',
+      protection: 'encrypted',
+    }),
+    revoked_at: TIME,
+    revoke_reason: FLAG,
+  },
+  policy_versions: {
+    version: FLAG,
+    published_at: TIME,
+    effective_at: TIME,
+    material: FLAG,
+    title_zh: none('public policy text'),
+    title_en: none('public policy text'),
+    summary_zh: none('public policy text'),
+    summary_en: none('public policy text'),
+    text_zh: none('public policy text'),
+    text_en: none('public policy text'),
+    sha256_zh: none('hash of public text'),
+    sha256_en: none('hash of public text'),
+    published_by: pseudonymousUserRef,
+  },
+  consents: {
+    id: ID,
+    user_id: pseudonymousUserRef,
+    kind: FLAG,
+    purpose: FLAG,
+    version: FLAG,
+    locale: FLAG,
+    text_sha256: none('hash of public text'),
+    accepted_at: personal({
+      category: 'consent.record',
+      purposes: ['consent_records'],
+      legalBasis: 'legal_obligation',
+      retention: 'consent_account_plus_3y',
+      protection: 'clear',
+    }),
+    ip_enc: personal({
+      category: 'device.network',
+      purposes: ['consent_records'],
+      legalBasis: 'legal_obligation',
+      retention: 'consent_account_plus_3y',
+      protection: 'encrypted',
+    }),
+    user_agent_enc: personal({
+      category: 'device.network',
+      purposes: ['consent_records'],
+      legalBasis: 'legal_obligation',
+      retention: 'consent_account_plus_3y',
+      protection: 'encrypted',
+    }),
+    withdrawn_at: TIME,
+  },
+  audit_log: {
+    id: ID,
+    at: TIME,
+    actor_id: personal({
+      category: 'security.audit',
+      purposes: ['audit', 'security'],
+      legalBasis: 'legal_obligation',
+      retention: 'network_logs_6m',
+      protection: 'pseudonymous_id',
+    }),
+    actor_role: FLAG,
+    action: FLAG,
+    subject_id: personal({
+      category: 'security.audit',
+      purposes: ['audit'],
+      legalBasis: 'legal_obligation',
+      retention: 'network_logs_6m',
+      protection: 'pseudonymous_id',
+    }),
+    purpose: FLAG,
+    request_id: ID,
+    details: none('ids, counts and field names only; never personal data in clear'),
+    prev_hash: none('hash'),
+    hash: none('hash'),
+  },
+  audit_anchor: { singleton: FLAG, last_removed_id: ID, last_removed_hash: none('hash'), updated_at: TIME },
+};
+
+export function personalColumns(): Array<{ table: string; column: string; spec: PersonalColumn }> {
+  return Object.entries(INVENTORY).flatMap(([table, cols]) =>
+    Object.entries(cols).flatMap(([column, spec]) => (spec.sensitivity === 'none' ? [] : [{ table, column, spec }])),
+  );
+}

@@ -1,0 +1,114 @@
+import crypto from 'node:crypto';
+import { INVENTORY, type PersonalColumn } from '../inventory/inventory.js';
+import { LEGAL_BASES, PURPOSES, RETENTION } from '../inventory/purposes.js';
+import { PROCESSORS } from '../inventory/processors.js';
+
+export interface OperatorInfo {
+  name: string;
+  hotline: string;
+  email: string;
+}
+
+export interface PolicyDraft {
+  zh: { title: string; summary: string; text: string };
+  en: { title: string; summary: string; text: string };
+}
+
+export const sha256Hex = (text: string) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
+
+const CATEGORY_LABELS: Record<string, { zh: string; en: string }> = {
+  'contact.phone': { zh: '手机号码', en: 'Mobile number' },
+  'profile.display_name': { zh: '昵称', en: 'Display name' },
+  'profile.preferences': { zh: '语言偏好', en: 'Language preference' },
+  'account.credentials': {
+    zh: '登录安全凭据（如身份验证器密钥）',
+    en: 'Sign-in credentials (e.g. authenticator secret)',
+  },
+  'device.network': {
+    zh: '设备与网络信息（浏览器类型、IP 地址）',
+    en: 'Device and network data (browser, IP address)',
+  },
+  'consent.record': { zh: '同意记录', en: 'Consent records' },
+  'security.audit': { zh: '操作审计记录', en: 'Audit records' },
+  'crypto.key': { zh: '您专属的数据加密密钥', en: 'Your own data-encryption key' },
+};
+
+/**
+ * The policy is generated from the data inventory (POL-2): each category we hold, why, on what legal basis,
+ * for how long, and who else receives it. Editing the inventory changes the policy, which creates a new version.
+ */
+export function generatePolicy(operator: OperatorInfo): PolicyDraft {
+  const byCategory = new Map<string, PersonalColumn[]>();
+  for (const cols of Object.values(INVENTORY)) {
+    for (const spec of Object.values(cols)) {
+      if (spec.sensitivity === 'none') continue;
+      byCategory.set(spec.category, [...(byCategory.get(spec.category) ?? []), spec]);
+    }
+  }
+  const categories = [...byCategory.keys()].sort();
+  const describe = (lang: 'zh' | 'en') =>
+    categories.map((cat) => {
+      const specs = byCategory.get(cat)!;
+      const purposes = [...new Set(specs.flatMap((s) => s.purposes))].map((p) => PURPOSES[p][lang]);
+      const bases = [...new Set(specs.map((s) => s.legalBasis))].map((b) => LEGAL_BASES[b][lang]);
+      const retention = [...new Set(specs.map((s) => s.retention))].map((r) => RETENTION[r][lang]);
+      const encrypted = specs.every((s) => s.protection !== 'clear');
+      const label = CATEGORY_LABELS[cat]?.[lang] ?? cat;
+      return lang === 'zh'
+        ? `- **${label}**：用于${purposes.join('、')}；依据：${bases.join('、')}；保存期限：${retention.join('、')}${encrypted ? '；加密或去标识化存储' : ''}。`
+        : `- **${label}**: for ${purposes.join(', ')}; basis: ${bases.join(', ')}; kept: ${retention.join(', ')}${encrypted ? '; stored encrypted or pseudonymised' : ''}.`;
+    });
+  const processors = (lang: 'zh' | 'en') =>
+    Object.values(PROCESSORS).map((p) =>
+      lang === 'zh'
+        ? `- **${p.name.zh}**：${p.purpose.zh}；接收的信息：${p.dataReceived.zh}；所需权限：${p.permissions.zh}；涉及用户：${p.users.zh}；${p.link}`
+        : `- **${p.name.en}**: ${p.purpose.en}; receives: ${p.dataReceived.en}; permissions: ${p.permissions.en}; users: ${p.users.en}; ${p.link}`,
+    );
+
+  const zhText = [
+    `# 安心隐私政策`,
+    `运营方：${operator.name}。联系电话：${operator.hotline}；电子邮箱：${operator.email}。`,
+    `## 一、我们处理哪些个人信息`,
+    `注册和登录只需要您的手机号码（网络实名制要求），其他信息仅在您使用相应功能时才会收集。`,
+    ...describe('zh'),
+    `## 二、我们如何保护这些信息`,
+    `全程使用 HTTPS 传输；敏感字段使用您专属的密钥加密存储，删除该密钥后，包括备份在内的所有副本都将无法读取；工作人员查看个人信息须说明目的并被记入不可篡改的审计日志。`,
+    `## 三、我们与谁共享`,
+    `我们不会出售您的个人信息。以下服务商仅为所列目的接收必要的信息：`,
+    ...processors('zh'),
+    `## 四、您的权利`,
+    `您可以在“我的”中查看和更正个人信息、查看您的同意记录、管理登录设备，并可随时撤回可选的同意；撤回不影响此前基于同意已进行的处理。如需帮助，请拨打 ${operator.hotline}。`,
+    `## 五、政策更新`,
+    `政策更新时我们会提前通知，新版本在通知 7 日后生效；重大变更会再次征求您的同意。`,
+  ].join('\n\n');
+
+  const enText = [
+    `# Anxin Privacy Policy`,
+    `Operator: ${operator.name}. Phone: ${operator.hotline}; email: ${operator.email}.`,
+    `## 1. What personal data we process`,
+    `Signing up needs only your mobile number (real-name rule). Anything else is collected only when you use the feature that needs it.`,
+    ...describe('en'),
+    `## 2. How we protect it`,
+    `Everything travels over HTTPS. Sensitive fields are encrypted with a key of your own; once that key is destroyed, no copy (backups included) can be read. Staff must state a purpose to view personal data, and every view is written to a tamper-evident audit log.`,
+    `## 3. Who receives it`,
+    `We never sell personal data. These providers receive only what is needed for the purpose listed:`,
+    ...processors('en'),
+    `## 4. Your rights`,
+    `In "Me" you can see and correct your data, see your consent records, manage signed-in devices and withdraw optional consents at any time; withdrawal does not undo processing done before. For help call ${operator.hotline}.`,
+    `## 5. Changes`,
+    `We announce changes in advance; a new version takes effect 7 days after notice, and material changes ask for your consent again.`,
+  ].join('\n\n');
+
+  return {
+    zh: {
+      title: '安心隐私政策',
+      summary: `欢迎使用安心。我们只在您使用相应功能时收集必要的个人信息，敏感信息加密存储，工作人员的每次查看都有记录。请阅读完整的《隐私政策》，点击“同意”即表示您已阅读并同意。如有疑问请致电 ${operator.hotline}。`,
+      text: zhText,
+    },
+    en: {
+      title: 'Anxin Privacy Policy',
+      summary: `Welcome to Anxin. We collect only what a feature needs, encrypt sensitive data, and record every staff access. Please read the full Privacy Policy; tapping "Agree" means you have read and accept it. Questions: ${operator.hotline}.`,
+      text: enText,
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import type { Queryable } from '../../db/database.js';
+
+export function findEffectivePolicy(db: Queryable, now: Date) {
+  return db
+    .selectFrom('policy_versions')
+    .selectAll()
+    .where('effective_at', '<=', now)
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+export function findLatestPolicy(db: Queryable) {
+  return db.selectFrom('policy_versions').selectAll().orderBy('version', 'desc').limit(1).executeTakeFirst();
+}
+
+export function findLatestPolicyConsent(db: Queryable, userId: string) {
+  return db
+    .selectFrom('consents')
+    .select(['version', 'accepted_at'])
+    .where('user_id', '=', userId)
+    .where('kind', '=', 'policy')
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+export function listConsentsForUser(db: Queryable, userId: string) {
+  return db
+    .selectFrom('consents')
+    .select(['id', 'kind', 'purpose', 'version', 'locale', 'text_sha256', 'accepted_at', 'withdrawn_at'])
+    .where('user_id', '=', userId)
+    .orderBy('accepted_at', 'desc')
+    .execute();
+}
+
+export function listActiveSensitivePurposes(db: Queryable, userId: string) {
+  return db
+    .selectFrom('consents')
+    .select(['purpose', 'version'])
+    .where('user_id', '=', userId)
+    .where('kind', '=', 'sensitive')
+    .where('withdrawn_at', 'is', null)
+    .execute();
+}

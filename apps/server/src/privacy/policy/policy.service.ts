@@ -1,0 +1,264 @@
+import crypto from 'node:crypto';
+import { sql } from 'kysely';
+import type {
+  ConsentProof,
+  Locale,
+  PolicyDocument,
+  PrivacyOverview,
+  SensitiveConsentDocument,
+  SensitivePurpose,
+} from '@anxin/contracts';
+import type { Db, Queryable } from '../../db/database.js';
+import type { KeyStore } from '../../crypto/key-store.js';
+import { AppError } from '../../platform/errors.js';
+import type { Clock } from '../../platform/clock.js';
+import { appendAudit } from '../audit/audit.js';
+import { generatePolicy, sha256Hex, type OperatorInfo } from './policy-text.js';
+import { SENSITIVE_CONSENTS } from './sensitive-consents.js';
+import * as repo from './policy.repo.js';
+
+/** Changes take effect 7 days after notice (POL-2); the very first version takes effect at once. */
+export const POLICY_NOTICE_DAYS = 7;
+
+export interface RequestMeta {
+  ip: string;
+  userAgent: string;
+  requestId: string;
+}
+
+export interface PolicyStatus {
+  acceptedVersion: number | null;
+  currentVersion: number;
+  needsAcceptance: boolean;
+}
+
+export class PolicyService {
+  constructor(private readonly deps: { db: Db; keys: KeyStore; clock: Clock; operator: OperatorInfo }) {}
+
+  /**
+   * Called at start-up: publishes the policy generated from the inventory if it differs from the latest version.
+   * Serialised with an advisory lock so that several instances starting together publish once.
+   */
+  async ensurePublished(): Promise<{ version: number; published: boolean }> {
+    const draft = generatePolicy(this.deps.operator);
+    return this.deps.db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext('anxin.policy'))`.execute(trx);
+      const latest = await repo.findLatestPolicy(trx);
+      if (latest && latest.sha256_zh === sha256Hex(draft.zh.text) && latest.sha256_en === sha256Hex(draft.en.text)) {
+        return { version: latest.version, published: false };
+      }
+      const now = this.deps.clock.now();
+      const version = (latest?.version ?? 0) + 1;
+      const effectiveAt = latest ? new Date(now.getTime() + POLICY_NOTICE_DAYS * 86_400_000) : now;
+      await trx
+        .insertInto('policy_versions')
+        .values({
+          version,
+          published_at: now,
+          effective_at: effectiveAt,
+          title_zh: draft.zh.title,
+          title_en: draft.en.title,
+          summary_zh: draft.zh.summary,
+          summary_en: draft.en.summary,
+          text_zh: draft.zh.text,
+          text_en: draft.en.text,
+          sha256_zh: sha256Hex(draft.zh.text),
+          sha256_en: sha256Hex(draft.en.text),
+          published_by: null,
+        })
+        .execute();
+      await appendAudit(
+        trx,
+        { action: 'policy.published', actorId: null, actorRole: 'system', details: { version } },
+        now,
+      );
+      return { version, published: true };
+    });
+  }
+
+  async currentPolicy(db: Queryable = this.deps.db) {
+    const policy = await repo.findEffectivePolicy(db, this.deps.clock.now());
+    if (!policy) throw new Error('no policy version is in effect; ensurePublished() must run at start-up');
+    return policy;
+  }
+
+  async document(locale: Locale): Promise<PolicyDocument> {
+    const p = await this.currentPolicy();
+    const zh = locale === 'zh-CN';
+    return {
+      version: p.version,
+      locale,
+      title: zh ? p.title_zh : p.title_en,
+      summary: zh ? p.summary_zh : p.summary_en,
+      text: zh ? p.text_zh : p.text_en,
+      textSha256: zh ? p.sha256_zh : p.sha256_en,
+      publishedAt: new Date(p.published_at).toISOString(),
+      effectiveAt: new Date(p.effective_at).toISOString(),
+      operator: this.deps.operator,
+    };
+  }
+
+  /** The proof must name the version in effect and the hash of exactly the text we showed in that language. */
+  async checkPolicyProof(db: Queryable, proof: ConsentProof | undefined): Promise<void> {
+    if (!proof) throw new AppError('POLICY_CONSENT_REQUIRED');
+    const p = await this.currentPolicy(db);
+    if (proof.version !== p.version) throw new AppError('POLICY_VERSION_OUTDATED');
+    const expected = proof.locale === 'zh-CN' ? p.sha256_zh : p.sha256_en;
+    if (proof.textSha256 !== expected) throw new AppError('CONSENT_TEXT_MISMATCH');
+  }
+
+  async recordPolicyConsent(
+    trx: Queryable,
+    userId: string,
+    proof: ConsentProof | undefined,
+    meta: RequestMeta,
+  ): Promise<void> {
+    await this.checkPolicyProof(trx, proof);
+    const now = this.deps.clock.now();
+    const id = crypto.randomUUID();
+    await trx
+      .insertInto('consents')
+      .values({
+        id,
+        user_id: userId,
+        kind: 'policy',
+        purpose: null,
+        version: proof!.version,
+        locale: proof!.locale,
+        text_sha256: proof!.textSha256,
+        accepted_at: now,
+        ip_enc: await this.deps.keys.encrypt(trx, userId, { table: 'consents', column: 'ip_enc', rowId: id }, meta.ip),
+        user_agent_enc: await this.deps.keys.encrypt(
+          trx,
+          userId,
+          { table: 'consents', column: 'user_agent_enc', rowId: id },
+          meta.userAgent,
+        ),
+      })
+      .execute();
+    await appendAudit(
+      trx,
+      {
+        action: 'consent.policy_accepted',
+        actorId: userId,
+        actorRole: null,
+        subjectId: userId,
+        requestId: meta.requestId,
+        details: { version: proof!.version, consentId: id },
+      },
+      now,
+    );
+  }
+
+  sensitiveDocument(purpose: SensitivePurpose, locale: Locale, given: boolean): SensitiveConsentDocument {
+    const spec = SENSITIVE_CONSENTS[purpose];
+    const text = locale === 'zh-CN' ? spec.zh : spec.en;
+    return {
+      purpose,
+      version: spec.version,
+      locale,
+      title: text.title,
+      text: text.text,
+      textSha256: sha256Hex(text.text),
+      given,
+    };
+  }
+
+  async hasSensitiveConsent(userId: string, purpose: SensitivePurpose, db: Queryable = this.deps.db): Promise<boolean> {
+    const active = await repo.listActiveSensitivePurposes(db, userId);
+    return active.some((c) => c.purpose === purpose && c.version === SENSITIVE_CONSENTS[purpose].version);
+  }
+
+  async recordSensitiveConsent(
+    userId: string,
+    purpose: SensitivePurpose,
+    proof: ConsentProof,
+    meta: RequestMeta,
+  ): Promise<void> {
+    const spec = SENSITIVE_CONSENTS[purpose];
+    if (proof.version !== spec.version) throw new AppError('POLICY_VERSION_OUTDATED');
+    const text = proof.locale === 'zh-CN' ? spec.zh.text : spec.en.text;
+    if (proof.textSha256 !== sha256Hex(text)) throw new AppError('CONSENT_TEXT_MISMATCH');
+    await this.deps.db.transaction().execute(async (trx) => {
+      if (await this.hasSensitiveConsent(userId, purpose, trx)) return;
+      const now = this.deps.clock.now();
+      const id = crypto.randomUUID();
+      await trx
+        .insertInto('consents')
+        .values({
+          id,
+          user_id: userId,
+          kind: 'sensitive',
+          purpose,
+          version: proof.version,
+          locale: proof.locale,
+          text_sha256: proof.textSha256,
+          accepted_at: now,
+          ip_enc: await this.deps.keys.encrypt(
+            trx,
+            userId,
+            { table: 'consents', column: 'ip_enc', rowId: id },
+            meta.ip,
+          ),
+          user_agent_enc: await this.deps.keys.encrypt(
+            trx,
+            userId,
+            { table: 'consents', column: 'user_agent_enc', rowId: id },
+            meta.userAgent,
+          ),
+        })
+        .execute();
+      await appendAudit(
+        trx,
+        {
+          action: 'consent.sensitive_given',
+          actorId: userId,
+          actorRole: null,
+          subjectId: userId,
+          requestId: meta.requestId,
+          details: { purpose, version: proof.version, consentId: id },
+        },
+        now,
+      );
+    });
+  }
+
+  async acceptNewPolicy(userId: string, proof: ConsentProof, meta: RequestMeta): Promise<void> {
+    await this.deps.db.transaction().execute((trx) => this.recordPolicyConsent(trx, userId, proof, meta));
+  }
+
+  async status(db: Queryable, userId: string): Promise<PolicyStatus> {
+    const [current, accepted] = await Promise.all([this.currentPolicy(db), repo.findLatestPolicyConsent(db, userId)]);
+    const acceptedVersion = accepted?.version ?? null;
+    return {
+      acceptedVersion,
+      currentVersion: current.version,
+      needsAcceptance: acceptedVersion === null || acceptedVersion < current.version,
+    };
+  }
+
+  statusOf(userId: string): Promise<PolicyStatus> {
+    return this.status(this.deps.db, userId);
+  }
+
+  async overview(userId: string): Promise<PrivacyOverview> {
+    const [consents, current] = await Promise.all([
+      repo.listConsentsForUser(this.deps.db, userId),
+      this.currentPolicy(),
+    ]);
+    return {
+      consents: consents.map((c) => ({
+        id: c.id,
+        kind: c.kind,
+        purpose: c.purpose,
+        version: c.version,
+        locale: c.locale,
+        textSha256: c.text_sha256,
+        acceptedAt: new Date(c.accepted_at).toISOString(),
+        withdrawnAt: c.withdrawn_at ? new Date(c.withdrawn_at).toISOString() : null,
+      })),
+      currentPolicyVersion: current.version,
+      operator: this.deps.operator,
+    };
+  }
+}

@@ -1,0 +1,121 @@
+/*
+ * Anxin service worker (hand-written, no build step).
+ *
+ * - Caches the app shell (the page's HTML plus the hashed JS/CSS it references) so the app starts offline.
+ * - NEVER caches /api/ responses or anything else that may carry personal or health data: those requests
+ *   are not intercepted at all and go straight to the network.
+ * - When offline and no shell is cached, navigations get the offline notice page.
+ *
+ * Registered from the doctor app (scope "/") and the patient app (scope "/patient/"); the staff console
+ * registers nothing and is passed through untouched.
+ */
+const VERSION = 'v1';
+const SCOPE_PATH = new URL(self.registration.scope).pathname; // "/" or "/patient/"
+const CACHE_PREFIX = 'anxin-shell:';
+const CACHE_NAME = `${CACHE_PREFIX}${SCOPE_PATH}:${VERSION}`;
+const OFFLINE_URL = '/offline.html';
+
+/** Paths the worker must never answer from, or store into, the cache. */
+const NEVER_CACHE = [/^\/api(\/|$)/, /^\/docs(\/|$)/, /^\/healthz$/, /^\/readyz$/, /^\/admin(\/|$)/];
+/** Static files that are safe to keep: content-hashed build output, icons and manifests. */
+const STATIC = [/^\/assets\//, /^\/icons\//, /\.webmanifest$/, /^\/offline\.html$/];
+
+function neverCache(path) {
+  return NEVER_CACHE.some((re) => re.test(path));
+}
+
+/** The doctor worker (scope "/") leaves the patient app's pages to the patient worker. */
+function isOwnPage(path) {
+  if (!path.startsWith(SCOPE_PATH)) return false;
+  if (SCOPE_PATH === '/' && (path === '/patient' || path.startsWith('/patient/'))) return false;
+  return true;
+}
+
+/** Same-origin asset URLs referenced by the shell HTML (scripts, styles, module preloads, icons, manifest). */
+function assetsIn(html) {
+  const urls = new Set();
+  const re = /(?:src|href)="(\/[^"]+)"/g;
+  let m;
+  while ((m = re.exec(html))) {
+    const path = m[1];
+    if (STATIC.some((s) => s.test(path))) urls.add(path);
+  }
+  return [...urls];
+}
+
+async function precacheShell() {
+  const cache = await caches.open(CACHE_NAME);
+  await cache.add(new Request(OFFLINE_URL, { cache: 'reload' }));
+  const res = await fetch(new Request(SCOPE_PATH, { cache: 'reload', credentials: 'same-origin' }));
+  if (!res.ok || !(res.headers.get('content-type') || '').includes('text/html')) return;
+  const html = await res.clone().text();
+  await cache.put(SCOPE_PATH, res);
+  await Promise.all(assetsIn(html).map((url) => cache.add(new Request(url, { cache: 'reload' })).catch(() => undefined)));
+}
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(precacheShell().then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      const names = await caches.keys();
+      const mine = `${CACHE_PREFIX}${SCOPE_PATH}:`;
+      await Promise.all(names.filter((n) => n.startsWith(mine) && n !== CACHE_NAME).map((n) => caches.delete(n)));
+      await self.clients.claim();
+    })(),
+  );
+});
+
+async function offlineResponse() {
+  const cached = await caches.match(OFFLINE_URL);
+  return (
+    cached ||
+    new Response('<!doctype html><meta charset="utf-8"><title>离线 Offline</title><p>当前处于离线状态，请联网后重试。</p><p>You are offline. Please reconnect and try again.</p>', {
+      status: 503,
+      headers: { 'Content-Type': 'text/html; charset=utf-8' },
+    })
+  );
+}
+
+/** Network first, so a new release shows up at once; the cached shell (or the offline page) when offline. */
+async function shellNavigation(request) {
+  const cache = await caches.open(CACHE_NAME);
+  try {
+    const res = await fetch(request);
+    const html = (res.headers.get('content-type') || '').includes('text/html');
+    if (res.ok && html && !res.redirected) {
+      // Every deep link gets the same index.html from the server, so it is stored once under the scope path.
+      await cache.put(SCOPE_PATH, res.clone());
+    }
+    return res;
+  } catch {
+    return (await cache.match(SCOPE_PATH)) || offlineResponse();
+  }
+}
+
+/** Hashed build files never change: cache first, fill the cache on first use (lazy chunks, fonts, icons). */
+async function staticAsset(request) {
+  const cache = await caches.open(CACHE_NAME);
+  const cached = await cache.match(request);
+  if (cached) return cached;
+  const res = await fetch(request);
+  if (res.ok && res.type === 'basic') await cache.put(request, res.clone());
+  return res;
+}
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (neverCache(url.pathname)) return; // straight to the network, never stored
+
+  if (request.mode === 'navigate') {
+    if (isOwnPage(url.pathname)) event.respondWith(shellNavigation(request));
+    else event.respondWith(fetch(request).catch(() => offlineResponse()));
+    return;
+  }
+  if (STATIC.some((re) => re.test(url.pathname))) event.respondWith(staticAsset(request));
+});

@@ -1,0 +1,79 @@
+import type { PolicyDocument } from '@anxin/contracts';
+import { Button } from 'antd-mobile';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Markdown } from '../../ui/Markdown';
+import { HeartMark } from '../../ui/mobile/icons';
+import { LanguageToggle } from '../../ui/mobile/LanguageToggle';
+import { useMobileApp } from '../../ui/mobile/AppContext';
+import { PolicyReader } from './PolicyReader';
+
+/**
+ * First-visit privacy notice (POL-1). Nothing but the policy itself is requested until "同意".
+ * Agreeing here is only remembered on this device; the consent record is written at sign-in.
+ */
+export function PrivacyNotice({ doc, onAgree }: { doc: PolicyDocument; onAgree: () => void }) {
+  const { t } = useTranslation();
+  const app = useMobileApp();
+  const name = t(`brand.${app}.name`);
+  const [declined, setDeclined] = useState(false);
+  const [reading, setReading] = useState(false);
+
+  return (
+    <div className="ax-notice" role="dialog" aria-modal="true" aria-labelledby="policy-notice-title" data-testid="policy-notice">
+      <div className="ax-notice-top">
+        <LanguageToggle />
+      </div>
+      {!declined ? (
+        <>
+          <div className="ax-notice-body">
+            <div className="ax-notice-brand">
+              <HeartMark size={56} />
+              <div className="ax-notice-welcome">{t('policy.welcome', { name })}</div>
+            </div>
+            <h1 id="policy-notice-title" className="ax-notice-title">
+              {t('policy.noticeTitle')}
+            </h1>
+            <p className="ax-muted">{t('policy.intro')}</p>
+            <div className="ax-notice-summary" data-testid="policy-summary">
+              <Markdown source={doc.summary} />
+            </div>
+            <button type="button" className="ax-link" onClick={() => setReading(true)} data-testid="policy-read-full">
+              {t('policy.readFull')}
+            </button>
+          </div>
+          <div className="ax-notice-actions">
+            <Button block color="primary" size="large" onClick={onAgree} data-testid="policy-agree">
+              {t('common.agree')}
+            </Button>
+            <Button block fill="none" size="large" onClick={() => setDeclined(true)} data-testid="policy-decline">
+              {t('common.disagree')}
+            </Button>
+          </div>
+        </>
+      ) : (
+        <>
+          <div className="ax-notice-body ax-notice-declined" data-testid="policy-declined">
+            <div className="ax-notice-brand">
+              <HeartMark size={56} />
+            </div>
+            <h1 id="policy-notice-title" className="ax-notice-title">
+              {t('policy.declineTitle')}
+            </h1>
+            <p>{t('policy.declineBody', { name })}</p>
+            <p className="ax-muted">{t('policy.declineHint')}</p>
+          </div>
+          <div className="ax-notice-actions">
+            <Button block color="primary" size="large" onClick={() => setReading(true)} data-testid="policy-read-again">
+              {t('policy.readAgain')}
+            </Button>
+            <Button block fill="none" size="large" onClick={() => setDeclined(false)} data-testid="policy-back">
+              {t('policy.backToNotice')}
+            </Button>
+          </div>
+        </>
+      )}
+      <PolicyReader doc={doc} open={reading} onClose={() => setReading(false)} />
+    </div>
+  );
+}

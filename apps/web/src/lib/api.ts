@@ -1,0 +1,150 @@
+/**
+ * Typed client for the Anxin HTTP API (docs/api.md). Same-origin fetch with the session cookie,
+ * JSON in and out, the UI language in `Accept-Language` so server messages come back localised.
+ * Responses are never stored in the HTTP cache (`cache: 'no-store'`): they may carry health data.
+ */
+import type {
+  AuditPage,
+  AuditVerification,
+  ConsentProof,
+  DevOutbox,
+  EnrolmentStartReply,
+  ErrorBody,
+  Locale,
+  Me,
+  Ok,
+  PolicyDocument,
+  PrivacyOverview,
+  RequestCodeBody,
+  RequestCodeReply,
+  SensitiveConsentDocument,
+  SensitivePurpose,
+  SessionList,
+  UpdateMeBody,
+  VerifyCodeBody,
+} from '@anxin/contracts';
+import i18n, { currentLocale } from './i18n';
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    /** HTTP status; 0 when the request never reached the server. */
+    readonly status: number,
+    /** Stable machine-readable code from the server, or `NETWORK_ERROR` / `HTTP_<status>`. */
+    readonly code: string,
+    message: string,
+    readonly retryAfterSeconds?: number,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+
+  get isNetwork(): boolean {
+    return this.status === 0;
+  }
+}
+
+/** Turns anything thrown into an ApiError, so screens can always show `message`. */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  return new ApiError(0, 'UNEXPECTED', i18n.t('errors.unexpected'));
+}
+
+type ErrorListener = (error: ApiError, method: string, path: string) => void;
+const errorListeners = new Set<ErrorListener>();
+
+/** Lets the app shell react to any call's 401 (signed out) or 403 POLICY_ACCEPTANCE_REQUIRED. */
+export function onApiError(listener: ErrorListener): () => void {
+  errorListeners.add(listener);
+  return () => errorListeners.delete(listener);
+}
+
+function isErrorBody(value: unknown): value is ErrorBody {
+  if (typeof value !== 'object' || value === null || !('error' in value)) return false;
+  const error = (value as { error: unknown }).error;
+  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string';
+}
+
+function retryAfterHeader(res: Response): number | undefined {
+  const value = Number(res.headers.get('Retry-After'));
+  return Number.isFinite(value) && value > 0 ? Math.ceil(value) : undefined;
+}
+
+async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': currentLocale() };
+  const init: RequestInit = { method, headers, credentials: 'same-origin', cache: 'no-store' };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+
+  let res: Response;
+  try {
+    res = await fetch(path, init);
+  } catch {
+    throw emit(new ApiError(0, 'NETWORK_ERROR', i18n.t('errors.network')), method, path);
+  }
+
+  const text = await res.text().catch(() => '');
+  let data: unknown;
+  try {
+    data = text ? JSON.parse(text) : undefined;
+  } catch {
+    data = undefined;
+  }
+
+  if (!res.ok) {
+    if (isErrorBody(data)) {
+      const { code, message, retryAfterSeconds, field } = data.error;
+      throw emit(
+        new ApiError(res.status, code, message || i18n.t('errors.unexpected'), retryAfterSeconds ?? retryAfterHeader(res), field),
+        method,
+        path,
+      );
+    }
+    // A proxy or gateway error page rather than the API's own error body.
+    const message = res.status >= 500 ? i18n.t('errors.server') : i18n.t('errors.unexpected');
+    throw emit(new ApiError(res.status, `HTTP_${res.status}`, message, retryAfterHeader(res)), method, path);
+  }
+  return data as T;
+}
+
+function emit(error: ApiError, method: string, path: string): ApiError {
+  for (const listener of errorListeners) listener(error, method, path);
+  return error;
+}
+
+const q = encodeURIComponent;
+
+export const api = {
+  policy: (locale: Locale) => request<PolicyDocument>('GET', `/api/policy/current?locale=${q(locale)}`),
+
+  requestCode: (body: RequestCodeBody) => request<RequestCodeReply>('POST', '/api/auth/code', body),
+  verifyCode: (body: VerifyCodeBody) => request<Me>('POST', '/api/auth/verify', body),
+  totp: (code: string) => request<Me>('POST', '/api/auth/totp', { code }),
+  enrolmentStart: (token: string) => request<EnrolmentStartReply>('POST', '/api/auth/enrolment/start', { token }),
+  enrolmentFinish: (token: string, code: string) => request<Ok>('POST', '/api/auth/enrolment/finish', { token, code }),
+  signOut: () => request<Ok>('POST', '/api/auth/sign-out'),
+
+  me: () => request<Me>('GET', '/api/me'),
+  updateMe: (body: UpdateMeBody) => request<Me>('PATCH', '/api/me', body),
+  sessions: () => request<SessionList>('GET', '/api/me/sessions'),
+  signOutSession: (id: string) => request<Ok>('DELETE', `/api/me/sessions/${q(id)}`),
+  signOutAll: (includeCurrent: boolean) => request<Ok>('POST', '/api/me/sessions/sign-out-all', { includeCurrent }),
+  privacy: () => request<PrivacyOverview>('GET', '/api/me/privacy'),
+
+  sensitiveConsent: (purpose: SensitivePurpose, locale: Locale) =>
+    request<SensitiveConsentDocument>('GET', `/api/consents/sensitive/${q(purpose)}?locale=${q(locale)}`),
+  giveSensitiveConsent: (purpose: SensitivePurpose, proof: ConsentProof) =>
+    request<Ok>('POST', `/api/consents/sensitive/${q(purpose)}`, proof),
+  acceptPolicy: (proof: ConsentProof) => request<Ok>('POST', '/api/consents/policy', proof),
+
+  devOutbox: () => request<DevOutbox>('GET', '/api/admin/dev-outbox'),
+  audit: (limit = 50) => request<AuditPage>('GET', `/api/admin/audit?limit=${limit}`),
+  verifyAudit: () => request<AuditVerification>('POST', '/api/admin/audit/verify'),
+};
+
+/** The consent proof for exactly the document that was shown. */
+export function proofOf(doc: { version: number; locale: Locale; textSha256: string }): ConsentProof {
+  return { version: doc.version, locale: doc.locale, textSha256: doc.textSha256 };
+}

@@ -1,0 +1,12 @@
+/**
+ * Registers the hand-written service worker (public/sw.js) for offline start. Production builds only:
+ * in dev a worker would serve stale modules. The worker never caches /api/ responses.
+ */
+export function registerServiceWorker(scope: '/' | '/patient/'): void {
+  if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('/sw.js', { scope }).catch((err: unknown) => {
+      console.warn('Service worker registration failed; the app still works online.', err);
+    });
+  });
+}

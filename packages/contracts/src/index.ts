@@ -1,0 +1,4 @@
+export * from './common.js';
+export * from './policy.js';
+export * from './auth.js';
+export * from './admin.js';

@@ -1,0 +1,3 @@
+export * from './phone.js';
+export * from './otp-policy.js';
+export * from './device.js';
