@@ -56,6 +56,8 @@ export async function startEmbeddedPostgres(
   const pgDir = path.join(dataDir, 'postgres');
   const settingsFile = path.join(dataDir, 'embedded-postgres.json');
   fs.mkdirSync(dataDir, { recursive: true });
+  // When we run as root, PostgreSQL runs as the "postgres" user and must be able to reach its folder.
+  if (process.getuid?.() === 0) fs.chmodSync(dataDir, fs.statSync(dataDir).mode | 0o711);
   let settings = readSettings(settingsFile);
   const isInitialised = fs.existsSync(path.join(pgDir, 'PG_VERSION'));
   if (!settings || !isInitialised) {

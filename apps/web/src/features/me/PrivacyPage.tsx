@@ -1,0 +1,93 @@
+import type { ConsentRecord } from '@anxin/contracts';
+import { List, NoticeBar, PullToRefresh, Tag } from 'antd-mobile';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+import { api } from '../../lib/api';
+import { formatDateTime, shortHash } from '../../lib/format';
+import { useResource } from '../../lib/hooks';
+import { Page } from '../../ui/mobile/Page';
+import { EmptyView, ErrorView, LoadingView } from '../../ui/mobile/StatusViews';
+import { usePullCopy } from './pull';
+
+/** "隐私": consent records, the current policy, and how to reach the operator (POL-3). */
+export function PrivacyPage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const pull = usePullCopy();
+  const { data, error, loading, reload } = useResource(() => api.privacy(), []);
+
+  const what = (c: ConsentRecord) =>
+    c.kind === 'policy'
+      ? t('privacy.kindPolicy')
+      : t('privacy.kindSensitive', { purpose: c.purpose ? t(`consent.purpose.${c.purpose}`) : '' });
+
+  const consents = data ? [...data.consents].sort((a, b) => b.acceptedAt.localeCompare(a.acceptedAt)) : [];
+
+  return (
+    <Page title={t('privacy.title')} backTo="/me">
+      <PullToRefresh onRefresh={reload} {...pull}>
+        <div className="ax-list-page" data-testid="privacy">
+          {!data && loading && <LoadingView />}
+          {error && !data && (
+            <ErrorView error={error} networkHint={t('errors.list')} onRetry={() => void reload()} testId="privacy-error" />
+          )}
+          {error && data && <NoticeBar color="alert" wrap content={error.isNetwork ? t('errors.list') : error.message} />}
+          {data && (
+            <>
+              <List header={t('privacy.consents')} mode="card" data-testid="consent-list">
+                {consents.map((c) => (
+                  <List.Item
+                    key={c.id}
+                    data-testid="consent-item"
+                    description={
+                      <div className="ax-device-meta">
+                        <div>{t('privacy.acceptedAt', { time: formatDateTime(c.acceptedAt) })}</div>
+                        {c.withdrawnAt && <div>{t('privacy.withdrawnAt', { time: formatDateTime(c.withdrawnAt) })}</div>}
+                        <div className="ax-hash" title={c.textSha256}>
+                          {t('privacy.hash', { hash: shortHash(c.textSha256) })}
+                        </div>
+                      </div>
+                    }
+                  >
+                    <span>{what(c)}</span>{' '}
+                    <Tag fill="outline" color={c.withdrawnAt ? 'default' : 'primary'}>
+                      {t('privacy.version', { version: c.version })}
+                    </Tag>
+                  </List.Item>
+                ))}
+              </List>
+              {consents.length === 0 ? (
+                <EmptyView title={t('privacy.empty')} description={t('privacy.emptyHint')} />
+              ) : (
+                <p className="ax-muted ax-intro">{t('privacy.consentsIntro')}</p>
+              )}
+
+              <List mode="card">
+                <List.Item onClick={() => navigate('/policy')} data-testid="current-policy-link">
+                  {t('privacy.currentPolicy', { version: data.currentPolicyVersion })}
+                </List.Item>
+              </List>
+
+              <List header={t('privacy.contactTitle')} mode="card" data-testid="operator-contact">
+                <List.Item extra={data.operator.name}>{t('privacy.operator')}</List.Item>
+                <List.Item
+                  extra={
+                    <a href={`tel:${data.operator.hotline.replace(/[^\d+]/g, '')}`} data-testid="operator-hotline">
+                      {data.operator.hotline}
+                    </a>
+                  }
+                >
+                  {t('privacy.hotline')}
+                </List.Item>
+                <List.Item extra={<a href={`mailto:${data.operator.email}`}>{data.operator.email}</a>}>
+                  {t('privacy.email')}
+                </List.Item>
+              </List>
+              <p className="ax-muted ax-intro">{t('privacy.contactHint')}</p>
+            </>
+          )}
+        </div>
+      </PullToRefresh>
+    </Page>
+  );
+}
