@@ -1,8 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.js';
 import { createDb, type Db } from './db/database.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
-import { lockDataDir } from './db/data-dir-lock.js';
+import { dataDirHolder, lockDataDir } from './db/data-dir-lock.js';
 import { migrate } from './db/migrate.js';
 import { loadMasterKey } from './crypto/master-key.js';
 import { loggerOptions } from './platform/logger.js';
@@ -65,6 +67,23 @@ export async function openRuntime(config: Config, opts: { log?: Logger; lock?: b
     unlock();
     throw err;
   }
+}
+
+/**
+ * For command-line tools: use DATABASE_URL, or the embedded server the running Anxin process started (found
+ * through the data folder), or start the embedded server ourselves when nothing is running.
+ */
+export async function openToolRuntime(config: Config, log?: Logger): Promise<Runtime> {
+  const quiet = log ?? pino({ level: process.env.LOG_LEVEL ?? 'warn' });
+  if (config.databaseUrl) return openRuntime(config, { log: quiet, lock: false });
+  const holder = dataDirHolder(config.dataDir);
+  if (holder === null) return openRuntime(config, { log: quiet });
+  const settings = JSON.parse(fs.readFileSync(path.join(config.dataDir, 'embedded-postgres.json'), 'utf8')) as {
+    port: number;
+    password: string;
+  };
+  const connectionString = `postgres://postgres:${encodeURIComponent(settings.password)}@127.0.0.1:${settings.port}/anxin`;
+  return openRuntime({ ...config, databaseUrl: connectionString }, { log: quiet, lock: false });
 }
 
 export function createSmsProvider(config: Config, log: Logger): SmsProvider {

@@ -48,20 +48,31 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(overrides: { env?: Record<string, string>; clock?: FakeClock } = {}): Promise<TestApp> {
+export async function createTestApp(
+  overrides: { env?: Record<string, string>; clock?: FakeClock } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'anxin-test-data-'));
   const config = loadConfig({ NODE_ENV: 'test', ANXIN_DATA_DIR: dataDir, ANXIN_PUBLIC_URL: ORIGIN, ...overrides.env });
   const db = createDb(database.url, 5);
   const clock = overrides.clock ?? new FakeClock(new Date());
   const logs: string[] = [];
-  const sms = new ConsoleSmsProvider((line) => logs.push(line), () => clock.now());
+  const sms = new ConsoleSmsProvider(
+    (line) => logs.push(line),
+    () => clock.now(),
+  );
   const masterKey = crypto.randomBytes(32);
   // Capture everything the app logs, at every level, to check that no personal data leaks into it.
   const stream = { write: (line: string) => void logs.push(line) };
   const app = await buildApp(
     { config, db, masterKey, sms, clock },
-    { logger: { level: 'trace', stream, redact: (await import('../src/platform/logger.js')).loggerOptions('trace').redact } },
+    {
+      logger: {
+        level: 'trace',
+        stream,
+        redact: (await import('../src/platform/logger.js')).loggerOptions('trace').redact,
+      },
+    },
   );
   await app.services.policy.ensurePublished();
   return {
@@ -100,8 +111,21 @@ export function randomIp(): string {
   return `10.${crypto.randomInt(256)}.${crypto.randomInt(256)}.${crypto.randomInt(1, 255)}`;
 }
 
-export function post(t: TestApp, url: string, payload: unknown, cookie?: string, headers: Record<string, string> = {}, remoteAddress = randomIp()) {
-  return t.app.inject({ method: 'POST', url, remoteAddress, payload: payload as object, headers: { origin: ORIGIN, ...(cookie ? { cookie } : {}), ...headers } });
+export function post(
+  t: TestApp,
+  url: string,
+  payload: unknown,
+  cookie?: string,
+  headers: Record<string, string> = {},
+  remoteAddress = randomIp(),
+) {
+  return t.app.inject({
+    method: 'POST',
+    url,
+    remoteAddress,
+    payload: payload as object,
+    headers: { origin: ORIGIN, ...(cookie ? { cookie } : {}), ...headers },
+  });
 }
 
 export function get(t: TestApp, url: string, cookie?: string, headers: Record<string, string> = {}) {
@@ -115,7 +139,12 @@ export function sessionCookie(res: { cookies: Array<{ name: string; value: strin
 }
 
 /** Full doctor/patient sign-in through the public API; returns the cookie. */
-export async function signIn(t: TestApp, app: 'doctor' | 'patient' = 'doctor', phone = testPhone(), extra: Record<string, unknown> = {}) {
+export async function signIn(
+  t: TestApp,
+  app: 'doctor' | 'patient' = 'doctor',
+  phone = testPhone(),
+  extra: Record<string, unknown> = {},
+) {
   const proof = await policyProof(t);
   const sent = await post(t, '/api/auth/code', { phone, app, policyConsent: proof });
   if (sent.statusCode !== 200) throw new Error(`code request failed: ${sent.body}`);

@@ -50,7 +50,9 @@ async function precacheShell() {
   if (!res.ok || !(res.headers.get('content-type') || '').includes('text/html')) return;
   const html = await res.clone().text();
   await cache.put(SCOPE_PATH, res);
-  await Promise.all(assetsIn(html).map((url) => cache.add(new Request(url, { cache: 'reload' })).catch(() => undefined)));
+  await Promise.all(
+    assetsIn(html).map((url) => cache.add(new Request(url, { cache: 'reload' })).catch(() => undefined)),
+  );
 }
 
 self.addEventListener('install', (event) => {
@@ -72,10 +74,13 @@ async function offlineResponse() {
   const cached = await caches.match(OFFLINE_URL);
   return (
     cached ||
-    new Response('<!doctype html><meta charset="utf-8"><title>离线 Offline</title><p>当前处于离线状态，请联网后重试。</p><p>You are offline. Please reconnect and try again.</p>', {
-      status: 503,
-      headers: { 'Content-Type': 'text/html; charset=utf-8' },
-    })
+    new Response(
+      '<!doctype html><meta charset="utf-8"><title>离线 Offline</title><p>当前处于离线状态，请联网后重试。</p><p>You are offline. Please reconnect and try again.</p>',
+      {
+        status: 503,
+        headers: { 'Content-Type': 'text/html; charset=utf-8' },
+      },
+    )
   );
 }
 

@@ -97,7 +97,13 @@ async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: str
     if (isErrorBody(data)) {
       const { code, message, retryAfterSeconds, field } = data.error;
       throw emit(
-        new ApiError(res.status, code, message || i18n.t('errors.unexpected'), retryAfterSeconds ?? retryAfterHeader(res), field),
+        new ApiError(
+          res.status,
+          code,
+          message || i18n.t('errors.unexpected'),
+          retryAfterSeconds ?? retryAfterHeader(res),
+          field,
+        ),
         method,
         path,
       );

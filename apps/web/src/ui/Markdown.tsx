@@ -16,11 +16,7 @@ function renderInline(nodes: Inline[]): ReactNode[] {
       case 'link': {
         const external = /^https?:/i.test(node.href);
         return (
-          <a
-            key={i}
-            href={node.href}
-            {...(external ? { target: '_blank', rel: 'noopener noreferrer' } : {})}
-          >
+          <a key={i} href={node.href} {...(external ? { target: '_blank', rel: 'noopener noreferrer' } : {})}>
             {renderInline(node.children)}
           </a>
         );

@@ -111,7 +111,10 @@ export function parseBlocks(source: string): Block[] {
     // CJK text wraps without spaces; joining Chinese lines with a space would show a stray gap.
     blocks.push({
       type: 'paragraph',
-      text: parts.reduce((acc, p) => (acc === '' ? p : /[\u3000-\u9fff\uff00-\uffef]$/.test(acc) ? acc + p : `${acc} ${p}`), ''),
+      text: parts.reduce(
+        (acc, p) => (acc === '' ? p : /[\u3000-\u9fff\uff00-\uffef]$/.test(acc) ? acc + p : `${acc} ${p}`),
+        '',
+      ),
     });
   }
   return blocks;

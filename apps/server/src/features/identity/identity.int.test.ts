@@ -1,5 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, get, ORIGIN, policyProof, post, sessionCookie, signIn, testPhone, type TestApp } from '../../../test/harness.js';
+import {
+  createTestApp,
+  get,
+  ORIGIN,
+  policyProof,
+  post,
+  sessionCookie,
+  signIn,
+  testPhone,
+  type TestApp,
+} from '../../../test/harness.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -24,18 +34,31 @@ describe('phone sign-in', () => {
     expect(code).toMatch(/^\d{6}$/);
     const ok = await verify(phone, code!);
     expect(ok.statusCode).toBe(200);
-    expect(ok.json()).toMatchObject({ app: 'doctor', phoneMasked: `${phone.slice(0, 3)}****${phone.slice(-4)}`, stage: 'active' });
+    expect(ok.json()).toMatchObject({
+      app: 'doctor',
+      phoneMasked: `${phone.slice(0, 3)}****${phone.slice(-4)}`,
+      stage: 'active',
+    });
     const cookie = ok.cookies.find((c) => c.name === 'anxin_session')!;
     expect(cookie.httpOnly).toBe(true);
     expect(cookie.sameSite).toBe('Lax');
   });
 
-  it.each([['12345'], ['1234567890a'], ['12800138000'], ['+1 415 555 0100'], ['']])('ACC-1: a bad number (%s) gets a clear error and no code', async (bad) => {
-    const res = await post(t, '/api/auth/code', { phone: bad, app: 'doctor', policyConsent: await policyProof(t) }, undefined, { 'accept-language': 'en' });
-    expect(res.statusCode).toBe(400);
-    expect(res.json().error.code).toMatch(/^PHONE_(NOT_MAINLAND_MOBILE|REQUIRED)$/);
-    expect(res.json().error.message).toMatch(/mobile number/);
-  });
+  it.each([['12345'], ['1234567890a'], ['12800138000'], ['+1 415 555 0100'], ['']])(
+    'ACC-1: a bad number (%s) gets a clear error and no code',
+    async (bad) => {
+      const res = await post(
+        t,
+        '/api/auth/code',
+        { phone: bad, app: 'doctor', policyConsent: await policyProof(t) },
+        undefined,
+        { 'accept-language': 'en' },
+      );
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.code).toMatch(/^PHONE_(NOT_MAINLAND_MOBILE|REQUIRED)$/);
+      expect(res.json().error.message).toMatch(/mobile number/);
+    },
+  );
 
   it('ACC-1: codes expire after 5 minutes', async () => {
     const phone = testPhone();
@@ -99,10 +122,24 @@ describe('phone sign-in', () => {
   it('ACC-1: per-IP hourly limit (20) holds across different numbers', async () => {
     const ip = '198.51.100.7';
     for (let i = 0; i < 20; i++) {
-      const res = await post(t, '/api/auth/code', { phone: testPhone(), app: 'doctor', policyConsent: await policyProof(t) }, undefined, {}, ip);
+      const res = await post(
+        t,
+        '/api/auth/code',
+        { phone: testPhone(), app: 'doctor', policyConsent: await policyProof(t) },
+        undefined,
+        {},
+        ip,
+      );
       expect(res.statusCode).toBe(200);
     }
-    const res = await post(t, '/api/auth/code', { phone: testPhone(), app: 'doctor', policyConsent: await policyProof(t) }, undefined, {}, ip);
+    const res = await post(
+      t,
+      '/api/auth/code',
+      { phone: testPhone(), app: 'doctor', policyConsent: await policyProof(t) },
+      undefined,
+      {},
+      ip,
+    );
     expect(res.statusCode).toBe(429);
     expect(res.json().error.code).toBe('OTP_IP_HOURLY_LIMIT');
     // Another network is not affected.
@@ -117,19 +154,33 @@ describe('phone sign-in', () => {
 
   it('POL-1: agreeing to a text other than the one in effect is refused', async () => {
     const proof = await policyProof(t);
-    const res = await post(t, '/api/auth/code', { phone: testPhone(), app: 'doctor', policyConsent: { ...proof, textSha256: 'a'.repeat(64) } });
+    const res = await post(t, '/api/auth/code', {
+      phone: testPhone(),
+      app: 'doctor',
+      policyConsent: { ...proof, textSha256: 'a'.repeat(64) },
+    });
     expect(res.statusCode).toBe(409);
     expect(res.json().error.code).toBe('CONSENT_TEXT_MISMATCH');
   });
 
   it('ACC-3: the account exists after the first verified sign-in, with only the phone, and records the policy consent', async () => {
-    const before = await t.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const before = await t.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const { me } = await signIn(t);
-    const after = await t.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await t.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n + 1);
     const user = await t.db.selectFrom('users').selectAll().where('id', '=', me.id).executeTakeFirstOrThrow();
     expect(user.display_name_enc).toBeNull();
-    const consent = await t.db.selectFrom('consents').selectAll().where('user_id', '=', me.id).executeTakeFirstOrThrow();
+    const consent = await t.db
+      .selectFrom('consents')
+      .selectAll()
+      .where('user_id', '=', me.id)
+      .executeTakeFirstOrThrow();
     const proof = await policyProof(t);
     expect(consent).toMatchObject({ kind: 'policy', version: proof.version, text_sha256: proof.textSha256 });
     expect(consent.ip_enc).not.toBeNull();
@@ -173,9 +224,15 @@ describe('sessions', () => {
     t.clock.advance(61_000);
     const proof = await policyProof(t);
     await post(t, '/api/auth/code', { phone, app: 'doctor', policyConsent: proof });
-    const resB = await post(t, '/api/auth/verify', { phone, app: 'doctor', code: t.sms.latestCodeFor(phone), policyConsent: proof }, undefined, {
-      'user-agent': 'Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/156.0 Mobile Safari/537.36',
-    });
+    const resB = await post(
+      t,
+      '/api/auth/verify',
+      { phone, app: 'doctor', code: t.sms.latestCodeFor(phone), policyConsent: proof },
+      undefined,
+      {
+        'user-agent': 'Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/156.0 Mobile Safari/537.36',
+      },
+    );
     const b = sessionCookie(resB);
     const list = (await get(t, '/api/me/sessions', b)).json().sessions;
     expect(list).toHaveLength(2);
@@ -183,7 +240,11 @@ describe('sessions', () => {
     expect(current.device).toBe('Chrome 156 · Android');
     expect(current.ipMasked).toMatch(/\*/);
     const other = list.find((s: { current: boolean }) => !s.current);
-    const del = await t.app.inject({ method: 'DELETE', url: `/api/me/sessions/${other.id}`, headers: { cookie: b, origin: ORIGIN } });
+    const del = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/me/sessions/${other.id}`,
+      headers: { cookie: b, origin: ORIGIN },
+    });
     expect(del.statusCode).toBe(200);
     expect((await get(t, '/api/me', a.cookie)).json().error.code).toBe('SESSION_EXPIRED');
     expect((await get(t, '/api/me', b)).statusCode).toBe(200);
@@ -193,7 +254,11 @@ describe('sessions', () => {
     const a = await signIn(t);
     const b = await signIn(t);
     const bSession = (await get(t, '/api/me/sessions', b.cookie)).json().sessions[0].id;
-    const res = await t.app.inject({ method: 'DELETE', url: `/api/me/sessions/${bSession}`, headers: { cookie: a.cookie, origin: ORIGIN } });
+    const res = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/me/sessions/${bSession}`,
+      headers: { cookie: a.cookie, origin: ORIGIN },
+    });
     expect(res.statusCode).toBe(404);
     expect((await get(t, '/api/me', b.cookie)).statusCode).toBe(200);
   });
@@ -239,7 +304,13 @@ describe('sessions', () => {
     const phone = testPhone();
     const proof = await policyProof(t);
     await post(t, '/api/auth/code', { phone, app: 'doctor', policyConsent: proof });
-    const res = await post(t, '/api/auth/verify', { phone, app: 'doctor', code: t.sms.latestCodeFor(phone), policyConsent: proof, keepSignedIn: true });
+    const res = await post(t, '/api/auth/verify', {
+      phone,
+      app: 'doctor',
+      code: t.sms.latestCodeFor(phone),
+      policyConsent: proof,
+      keepSignedIn: true,
+    });
     const cookie = res.cookies.find((c) => c.name === 'anxin_session')!;
     expect(cookie.maxAge).toBe(30 * 86_400);
     const header = sessionCookie(res);
@@ -257,7 +328,12 @@ describe('sessions', () => {
 
   it('ACC-4: state-changing requests from another origin are refused (CSRF)', async () => {
     const { cookie } = await signIn(t);
-    const res = await t.app.inject({ method: 'POST', url: '/api/auth/sign-out', headers: { cookie, origin: 'https://evil.example' }, payload: {} });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/sign-out',
+      headers: { cookie, origin: 'https://evil.example' },
+      payload: {},
+    });
     expect(res.statusCode).toBe(403);
     expect(res.json().error.code).toBe('CSRF_ORIGIN_MISMATCH');
     expect((await get(t, '/api/me', cookie)).statusCode).toBe(200);
@@ -267,7 +343,13 @@ describe('sessions', () => {
 describe('errors', () => {
   it('ACC-1: errors come in the caller’s language', async () => {
     const zh = await post(t, '/api/auth/code', { phone: '1', app: 'doctor', policyConsent: await policyProof(t) });
-    const en = await post(t, '/api/auth/code', { phone: '1', app: 'doctor', policyConsent: await policyProof(t) }, undefined, { 'accept-language': 'en-US,en;q=0.9' });
+    const en = await post(
+      t,
+      '/api/auth/code',
+      { phone: '1', app: 'doctor', policyConsent: await policyProof(t) },
+      undefined,
+      { 'accept-language': 'en-US,en;q=0.9' },
+    );
     expect(zh.json().error.message).toMatch(/手机号/);
     expect(en.json().error.message).toMatch(/mobile number/);
   });
@@ -278,7 +360,12 @@ describe('errors', () => {
     ['unknown app', 'application/json', '{"phone":"13800138000","app":"hacker"}'],
     ['form body', 'text/plain', 'phone=1'],
   ])('SEC-1: bad input (%s) gets a 4xx with a code, never a 500', async (_name, type, body) => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/auth/code', headers: { origin: ORIGIN, 'content-type': type }, payload: body });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/code',
+      headers: { origin: ORIGIN, 'content-type': type },
+      payload: body,
+    });
     expect(res.statusCode).toBeGreaterThanOrEqual(400);
     expect(res.statusCode).toBeLessThan(500);
     expect(res.json().error.code).toMatch(/^[A-Z_]+$/);

@@ -213,21 +213,19 @@ export class StaffService {
     const ok = totpFor(secret, 'x').validate({ token: code, window: 1 }) !== null;
     if (!ok) {
       // Committed on its own: a failed second factor must stay on record even though the request fails.
-      await db
-        .transaction()
-        .execute((trx) =>
-          appendAudit(
-            trx,
-            {
-              action: 'auth.totp_failed',
-              actorId: actor.userId,
-              actorRole: 'staff',
-              subjectId: actor.userId,
-              requestId: meta.requestId,
-            },
-            clock.now(),
-          ),
-        );
+      await db.transaction().execute((trx) =>
+        appendAudit(
+          trx,
+          {
+            action: 'auth.totp_failed',
+            actorId: actor.userId,
+            actorRole: 'staff',
+            subjectId: actor.userId,
+            requestId: meta.requestId,
+          },
+          clock.now(),
+        ),
+      );
       throw new AppError('TOTP_INVALID');
     }
     return db.transaction().execute(async (trx) => {

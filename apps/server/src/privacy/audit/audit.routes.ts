@@ -57,21 +57,19 @@ export async function auditRoutes(fastify: FastifyInstance, opts: { db: Db; cloc
       const actor = requireActor(req);
       const result = await verifyAuditChain(db);
       const now = clock.now();
-      await db
-        .transaction()
-        .execute((trx) =>
-          appendAudit(
-            trx,
-            {
-              action: 'audit.verified',
-              actorId: actor.userId,
-              actorRole: actor.roles.join(','),
-              requestId: requestMeta(req).requestId,
-              details: { ok: result.ok, checked: result.checked, firstBrokenId: result.firstBroken?.id ?? null },
-            },
-            now,
-          ),
-        );
+      await db.transaction().execute((trx) =>
+        appendAudit(
+          trx,
+          {
+            action: 'audit.verified',
+            actorId: actor.userId,
+            actorRole: actor.roles.join(','),
+            requestId: requestMeta(req).requestId,
+            details: { ok: result.ok, checked: result.checked, firstBrokenId: result.firstBroken?.id ?? null },
+          },
+          now,
+        ),
+      );
       return { ...result, verifiedAt: now.toISOString() };
     },
   );

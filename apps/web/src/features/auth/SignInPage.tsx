@@ -138,7 +138,10 @@ export function SignInPage() {
           className="ax-signin-notice"
           color="info"
           wrap
-          content={t('signIn.otherAccount', { other: t(`brand.${otherApp === 'staff' ? 'admin' : otherApp}.name`), name })}
+          content={t('signIn.otherAccount', {
+            other: t(`brand.${otherApp === 'staff' ? 'admin' : otherApp}.name`),
+            name,
+          })}
         />
       )}
 
@@ -166,7 +169,12 @@ export function SignInPage() {
           />
 
           <div className="ax-consent-line">
-            <Checkbox checked={agreed} onChange={setAgreed} data-testid="policy-checkbox" style={{ '--icon-size': '18px' }}>
+            <Checkbox
+              checked={agreed}
+              onChange={setAgreed}
+              data-testid="policy-checkbox"
+              style={{ '--icon-size': '18px' }}
+            >
               <span className="ax-consent-text">{t('signIn.agreePrefix')}</span>
             </Checkbox>
             <button type="button" className="ax-link" onClick={() => setReading(true)} data-testid="terms-link">
@@ -202,10 +210,19 @@ export function SignInPage() {
         <form className="ax-card" onSubmit={(e) => void verify(e)} noValidate>
           <h1 className="ax-card-title">{t('code.title')}</h1>
           <p className="ax-muted ax-card-subtitle">
-            {t('code.sentTo', { phone: maskPhone(phone), minutes: Math.max(1, Math.round((reply?.expiresInSeconds ?? 300) / 60)) })}
+            {t('code.sentTo', {
+              phone: maskPhone(phone),
+              minutes: Math.max(1, Math.round((reply?.expiresInSeconds ?? 300) / 60)),
+            })}
           </p>
           {reply?.devOutbox && (
-            <NoticeBar className="ax-dev-notice" color="alert" wrap content={t('code.devOutbox')} data-testid="dev-outbox-notice" />
+            <NoticeBar
+              className="ax-dev-notice"
+              color="alert"
+              wrap
+              content={t('code.devOutbox')}
+              data-testid="dev-outbox-notice"
+            />
           )}
           <TextField
             label={t('code.label')}
@@ -243,7 +260,12 @@ export function SignInPage() {
               {sendError.message}
             </div>
           )}
-          <Checkbox checked={keepSignedIn} onChange={setKeepSignedIn} data-testid="keep-signed-in" style={{ '--icon-size': '18px' }}>
+          <Checkbox
+            checked={keepSignedIn}
+            onChange={setKeepSignedIn}
+            data-testid="keep-signed-in"
+            style={{ '--icon-size': '18px' }}
+          >
             <span className="ax-consent-text">{t('code.keepSignedIn')}</span>
           </Checkbox>
           <div className="ax-hint">{t('code.keepSignedInHint')}</div>

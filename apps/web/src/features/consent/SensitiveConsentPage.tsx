@@ -57,15 +57,35 @@ export function SensitiveConsentPage({ purpose, next }: { purpose: SensitivePurp
       footer={
         doc && !doc.given ? (
           <div className="ax-actions">
-            <Button block color="primary" size="large" loading={busy} onClick={() => void agree()} data-testid="sensitive-agree">
+            <Button
+              block
+              color="primary"
+              size="large"
+              loading={busy}
+              onClick={() => void agree()}
+              data-testid="sensitive-agree"
+            >
               {t('common.agree')}
             </Button>
-            <Button block fill="none" size="large" disabled={busy} onClick={() => void decline()} data-testid="sensitive-decline">
+            <Button
+              block
+              fill="none"
+              size="large"
+              disabled={busy}
+              onClick={() => void decline()}
+              data-testid="sensitive-decline"
+            >
               {t('common.disagree')}
             </Button>
           </div>
         ) : doc?.given ? (
-          <Button block color="primary" size="large" onClick={() => navigate(next, { replace: true })} data-testid="sensitive-continue">
+          <Button
+            block
+            color="primary"
+            size="large"
+            onClick={() => navigate(next, { replace: true })}
+            data-testid="sensitive-continue"
+          >
             {t('consent.continue')}
           </Button>
         ) : undefined

@@ -7,7 +7,10 @@ import { HeartMark } from '../../ui/mobile/icons';
 import { Page } from '../../ui/mobile/Page';
 import { useMe } from '../session/SessionContext';
 
-export const PURPOSE: Record<'doctor' | 'patient', SensitivePurpose> = { doctor: 'onboarding', patient: 'consultation' };
+export const PURPOSE: Record<'doctor' | 'patient', SensitivePurpose> = {
+  doctor: 'onboarding',
+  patient: 'consultation',
+};
 export const NEXT_PATH: Record<'doctor' | 'patient', string> = { doctor: '/onboarding', patient: '/find-doctor' };
 
 /** The home tab: what this app will do for you and the first step towards it. */
@@ -65,7 +68,13 @@ export function ComingSoonPage() {
         <HeartMark size={56} />
         <h1 className="ax-card-title">{t(`home.${app}.comingTitle`)}</h1>
         <p className="ax-muted">{t(`home.${app}.comingBody`)}</p>
-        <Button block color="primary" size="large" onClick={() => navigate('/', { replace: true })} data-testid="back-home">
+        <Button
+          block
+          color="primary"
+          size="large"
+          onClick={() => navigate('/', { replace: true })}
+          data-testid="back-home"
+        >
           {t('common.backHome')}
         </Button>
       </div>

@@ -68,9 +68,16 @@ export function DevicesPage() {
           <p className="ax-muted ax-intro">{t('devices.intro')}</p>
           {!data && loading && <LoadingView />}
           {error && !data && (
-            <ErrorView error={error} networkHint={t('errors.list')} onRetry={() => void reload()} testId="devices-error" />
+            <ErrorView
+              error={error}
+              networkHint={t('errors.list')}
+              onRetry={() => void reload()}
+              testId="devices-error"
+            />
           )}
-          {error && data && <NoticeBar color="alert" wrap content={error.isNetwork ? t('errors.list') : error.message} />}
+          {error && data && (
+            <NoticeBar color="alert" wrap content={error.isNetwork ? t('errors.list') : error.message} />
+          )}
           {data && (
             <List mode="card" data-testid="devices-list">
               {sessions.map((s) => (

@@ -54,7 +54,15 @@ export function DisplayNamePage() {
           testId="display-name-input"
           autoFocus
         />
-        <Button block type="submit" color="primary" size="large" loading={saving} loadingText={t('common.saving')} data-testid="display-name-save">
+        <Button
+          block
+          type="submit"
+          color="primary"
+          size="large"
+          loading={saving}
+          loadingText={t('common.saving')}
+          data-testid="display-name-save"
+        >
           {t('common.save')}
         </Button>
       </form>

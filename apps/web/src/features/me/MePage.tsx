@@ -61,7 +61,11 @@ export function MePage() {
 
       <List header={t('me.profile')} mode="card">
         <List.Item extra={me.phoneMasked}>{t('me.phone')}</List.Item>
-        <List.Item extra={me.displayName ?? t('common.notSet')} onClick={() => navigate('/me/name')} data-testid="edit-name">
+        <List.Item
+          extra={me.displayName ?? t('common.notSet')}
+          onClick={() => navigate('/me/name')}
+          data-testid="edit-name"
+        >
           {t('me.displayName')}
         </List.Item>
         <List.Item
@@ -98,7 +102,14 @@ export function MePage() {
       </List>
 
       <div className="ax-me-signout">
-        <Button block size="large" loading={signingOut} loadingText={t('me.signingOut')} onClick={() => void signOut()} data-testid="sign-out">
+        <Button
+          block
+          size="large"
+          loading={signingOut}
+          loadingText={t('me.signingOut')}
+          onClick={() => void signOut()}
+          data-testid="sign-out"
+        >
           {t('me.signOut')}
         </Button>
       </div>

@@ -29,9 +29,16 @@ export function PrivacyPage() {
         <div className="ax-list-page" data-testid="privacy">
           {!data && loading && <LoadingView />}
           {error && !data && (
-            <ErrorView error={error} networkHint={t('errors.list')} onRetry={() => void reload()} testId="privacy-error" />
+            <ErrorView
+              error={error}
+              networkHint={t('errors.list')}
+              onRetry={() => void reload()}
+              testId="privacy-error"
+            />
           )}
-          {error && data && <NoticeBar color="alert" wrap content={error.isNetwork ? t('errors.list') : error.message} />}
+          {error && data && (
+            <NoticeBar color="alert" wrap content={error.isNetwork ? t('errors.list') : error.message} />
+          )}
           {data && (
             <>
               <List header={t('privacy.consents')} mode="card" data-testid="consent-list">
@@ -42,7 +49,9 @@ export function PrivacyPage() {
                     description={
                       <div className="ax-device-meta">
                         <div>{t('privacy.acceptedAt', { time: formatDateTime(c.acceptedAt) })}</div>
-                        {c.withdrawnAt && <div>{t('privacy.withdrawnAt', { time: formatDateTime(c.withdrawnAt) })}</div>}
+                        {c.withdrawnAt && (
+                          <div>{t('privacy.withdrawnAt', { time: formatDateTime(c.withdrawnAt) })}</div>
+                        )}
                         <div className="ax-hash" title={c.textSha256}>
                           {t('privacy.hash', { hash: shortHash(c.textSha256) })}
                         </div>

@@ -16,7 +16,9 @@ export function PolicyPage({ backTo }: { backTo: string }) {
       {doc && (
         <article className="ax-card ax-doc" data-testid="policy-full-text">
           <h1 className="ax-card-title">{doc.title}</h1>
-          <p className="ax-muted">{t('policy.versionLine', { version: doc.version, date: formatDate(doc.effectiveAt) })}</p>
+          <p className="ax-muted">
+            {t('policy.versionLine', { version: doc.version, date: formatDate(doc.effectiveAt) })}
+          </p>
           <PolicyText doc={doc} />
         </article>
       )}

@@ -21,7 +21,8 @@ export function PolicyReaccept() {
   const [busy, setBusy] = useState(false);
 
   if (!doc) {
-    if (error) return <ErrorView fullscreen error={error} title={t('policy.loadFailed')} onRetry={() => void reload()} />;
+    if (error)
+      return <ErrorView fullscreen error={error} title={t('policy.loadFailed')} onRetry={() => void reload()} />;
     return <LoadingView fullscreen text={t('policy.loading')} />;
   }
 
@@ -73,7 +74,13 @@ export function PolicyReaccept() {
   }
 
   return (
-    <div className="ax-notice" role="dialog" aria-modal="true" aria-labelledby="policy-reaccept-title" data-testid="policy-reaccept">
+    <div
+      className="ax-notice"
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby="policy-reaccept-title"
+      data-testid="policy-reaccept"
+    >
       <div className="ax-notice-body">
         <h1 id="policy-reaccept-title" className="ax-notice-title">
           {t('policy.reacceptTitle')}
@@ -83,16 +90,32 @@ export function PolicyReaccept() {
           <Markdown source={doc.summary} />
         </div>
         <h2 className="ax-section-title">{doc.title || t('policy.fullTitle')}</h2>
-        <p className="ax-muted">{t('policy.versionLine', { version: doc.version, date: formatDate(doc.effectiveAt) })}</p>
+        <p className="ax-muted">
+          {t('policy.versionLine', { version: doc.version, date: formatDate(doc.effectiveAt) })}
+        </p>
         <div className="ax-reaccept-text" data-testid="policy-full-text">
           <PolicyText doc={doc} />
         </div>
       </div>
       <div className="ax-notice-actions">
-        <Button block color="primary" size="large" loading={busy} onClick={() => void agree()} data-testid="policy-agree">
+        <Button
+          block
+          color="primary"
+          size="large"
+          loading={busy}
+          onClick={() => void agree()}
+          data-testid="policy-agree"
+        >
           {t('common.agree')}
         </Button>
-        <Button block fill="none" size="large" disabled={busy} onClick={() => setDeclined(true)} data-testid="policy-decline">
+        <Button
+          block
+          fill="none"
+          size="large"
+          disabled={busy}
+          onClick={() => setDeclined(true)}
+          data-testid="policy-decline"
+        >
           {t('common.disagree')}
         </Button>
       </div>

@@ -24,7 +24,9 @@ export function PolicyReader({ doc, open, onClose }: { doc: PolicyDocument; open
         </button>
       </div>
       <div className="ax-reader-body" data-testid="policy-full-text">
-        <p className="ax-muted">{t('policy.versionLine', { version: doc.version, date: formatDate(doc.effectiveAt) })}</p>
+        <p className="ax-muted">
+          {t('policy.versionLine', { version: doc.version, date: formatDate(doc.effectiveAt) })}
+        </p>
         <PolicyText doc={doc} />
       </div>
       <div className="ax-reader-foot">

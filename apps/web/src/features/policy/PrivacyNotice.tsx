@@ -20,7 +20,13 @@ export function PrivacyNotice({ doc, onAgree }: { doc: PolicyDocument; onAgree: 
   const [reading, setReading] = useState(false);
 
   return (
-    <div className="ax-notice" role="dialog" aria-modal="true" aria-labelledby="policy-notice-title" data-testid="policy-notice">
+    <div
+      className="ax-notice"
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby="policy-notice-title"
+      data-testid="policy-notice"
+    >
       <div className="ax-notice-top">
         <LanguageToggle />
       </div>

@@ -26,7 +26,8 @@ export function PrivacyNoticeGate({ children }: { children: ReactNode }) {
   }, [acceptedOnServer, doc, ack, acknowledge]);
 
   if (!doc) {
-    if (error) return <ErrorView fullscreen error={error} title={t('policy.loadFailed')} onRetry={() => void reload()} />;
+    if (error)
+      return <ErrorView fullscreen error={error} title={t('policy.loadFailed')} onRetry={() => void reload()} />;
     return <LoadingView fullscreen text={t('policy.loading')} />;
   }
   if (ack === doc.version) return <>{children}</>;

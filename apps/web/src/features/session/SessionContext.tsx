@@ -27,7 +27,15 @@ const SessionContext = createContext<SessionContextValue | null>(null);
  * Who is signed in to this app, from `GET /api/me`. Does nothing while `enabled` is false, so the
  * mobile apps make no request beyond the policy text before the first-visit notice is agreed to.
  */
-export function SessionProvider({ app, enabled = true, children }: { app: AppKind; enabled?: boolean; children: ReactNode }) {
+export function SessionProvider({
+  app,
+  enabled = true,
+  children,
+}: {
+  app: AppKind;
+  enabled?: boolean;
+  children: ReactNode;
+}) {
   const [state, setState] = useState<SessionState>(enabled ? { status: 'loading' } : { status: 'idle' });
   const generation = useRef(0);
 

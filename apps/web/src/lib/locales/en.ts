@@ -28,7 +28,12 @@ export const en: Resources = {
     languageLabel: 'Language',
     localeName: { 'zh-CN': '简体中文', en: 'English' },
     switchTo: '中文',
-    pull: { pulling: 'Pull to refresh', canRelease: 'Release to refresh', refreshing: 'Refreshing…', complete: 'Updated' },
+    pull: {
+      pulling: 'Pull to refresh',
+      canRelease: 'Release to refresh',
+      refreshing: 'Refreshing…',
+      complete: 'Updated',
+    },
   },
   errors: {
     network: 'Network problem. Check your connection and try again.',
@@ -116,7 +121,7 @@ export const en: Resources = {
       step3: 'Platform review — then you can start seeing clients',
       comingTitle: 'The application form opens soon',
       comingBody:
-        "Thank you — your consent has been recorded. The application form is still being prepared; once it opens you can continue from Home. Meanwhile you can manage your devices and privacy settings under Me.",
+        'Thank you — your consent has been recorded. The application form is still being prepared; once it opens you can continue from Home. Meanwhile you can manage your devices and privacy settings under Me.',
     },
     patient: {
       title: 'Find a psychologist who suits you',
@@ -129,13 +134,14 @@ export const en: Resources = {
       step3: 'Join your online session at the agreed time',
       comingTitle: '“Find a psychologist” opens soon',
       comingBody:
-        "Your consent has been recorded. Finding and booking psychologists is still being prepared; once it opens you can book from Home. Meanwhile you can manage your devices and privacy settings under Me.",
+        'Your consent has been recorded. Finding and booking psychologists is still being prepared; once it opens you can book from Home. Meanwhile you can manage your devices and privacy settings under Me.',
     },
   },
   consent: {
     purpose: { onboarding: 'Verification', consultation: 'Counselling' },
     title: 'Consent to process sensitive personal information',
-    intro: 'Under the Personal Information Protection Law, processing sensitive personal information needs your separate consent. Please read the following:',
+    intro:
+      'Under the Personal Information Protection Law, processing sensitive personal information needs your separate consent. Please read the following:',
     versionLine: 'Version {{version}}',
     loading: 'Loading the consent form…',
     loadFailed: "Couldn't load the consent form. Check your connection and try again.",
@@ -158,7 +164,8 @@ export const en: Resources = {
     nameHint: 'Your display name appears on your profile and in session records.',
     nameSaved: 'Saved',
     language: 'Language / 语言',
-    languageSyncFailed: "Language changed on this device, but we couldn't save it to your account. Please try again later.",
+    languageSyncFailed:
+      "Language changed on this device, but we couldn't save it to your account. Please try again later.",
     security: 'Account & security',
     devices: 'Signed-in devices',
     privacy: 'Privacy',
@@ -181,7 +188,8 @@ export const en: Resources = {
     signOutOthers: 'Sign out other devices',
     signOutOthersConfirm: 'Every device except this one will be signed out.',
     signOutAll: 'Sign out all devices',
-    signOutAllConfirm: 'Every device, including this one, will be signed out and you will need to verify your phone again.',
+    signOutAllConfirm:
+      'Every device, including this one, will be signed out and you will need to verify your phone again.',
     done: 'Signed out',
     empty: 'No other devices are signed in',
     emptyHint: 'Devices appear here when you sign in on them.',
@@ -189,7 +197,8 @@ export const en: Resources = {
   privacy: {
     title: 'Privacy',
     consents: 'My consent records',
-    consentsIntro: 'Each consent is kept with a hash of the exact text you agreed to, so it can be checked against that version.',
+    consentsIntro:
+      'Each consent is kept with a hash of the exact text you agreed to, so it can be checked against that version.',
     kindPolicy: 'Privacy Policy',
     kindSensitive: 'Sensitive personal information: {{purpose}}',
     version: 'Version {{version}}',
@@ -230,7 +239,8 @@ export const en: Resources = {
       noToken: 'This enrolment link is incomplete. Please open the link your administrator sent you directly.',
       invalid: 'This enrolment link is invalid or has expired. Ask your administrator to send a new one.',
       account: 'Account: {{phone}}',
-      step1: '1. Scan the QR code with an authenticator app (e.g. Google Authenticator, Microsoft Authenticator, 1Password)',
+      step1:
+        '1. Scan the QR code with an authenticator app (e.g. Google Authenticator, Microsoft Authenticator, 1Password)',
       step2: "2. If you can't scan it, enter this key manually",
       step3: '3. Enter the 6-digit code shown in the app to finish',
       qrAlt: 'Authenticator enrolment QR code',
@@ -268,7 +278,8 @@ export const en: Resources = {
     },
     audit: {
       title: 'Audit log',
-      intro: 'Every sensitive action is recorded in order and linked in a hash chain, so any tampering shows up when verified.',
+      intro:
+        'Every sensitive action is recorded in order and linked in a hash chain, so any tampering shows up when verified.',
       verify: 'Verify hash chain',
       verifyOk: 'Hash chain intact — {{count}} entries checked',
       verifyBroken: 'The hash chain breaks at entry {{id}}',

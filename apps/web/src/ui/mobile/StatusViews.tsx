@@ -52,7 +52,15 @@ export function ErrorView({
   );
 }
 
-export function EmptyView({ title, description, children }: { title: string; description?: ReactNode; children?: ReactNode }) {
+export function EmptyView({
+  title,
+  description,
+  children,
+}: {
+  title: string;
+  description?: ReactNode;
+  children?: ReactNode;
+}) {
   return (
     <div className="ax-status" data-testid="empty-view">
       <ErrorBlock status="empty" title={title} description={description}>

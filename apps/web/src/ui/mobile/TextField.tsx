@@ -1,6 +1,6 @@
 import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
 
-interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'onChange' | 'value'> {
+interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'onChange' | 'value' | 'prefix'> {
   label: ReactNode;
   value: string;
   onChange: (value: string) => void;
@@ -14,7 +14,18 @@ interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'on
  * A plain `<input>` styled to match antd-mobile, so `data-testid`, `inputMode` and `autoComplete`
  * land on the real input element (antd-mobile's Input puts extra attributes on its wrapper).
  */
-export function TextField({ label, value, onChange, error, hint, prefix, testId, id, className, ...rest }: TextFieldProps) {
+export function TextField({
+  label,
+  value,
+  onChange,
+  error,
+  hint,
+  prefix,
+  testId,
+  id,
+  className,
+  ...rest
+}: TextFieldProps) {
   const autoId = useId();
   const inputId = id ?? autoId;
   const messageId = `${inputId}-message`;
@@ -37,7 +48,11 @@ export function TextField({ label, value, onChange, error, hint, prefix, testId,
         />
       </div>
       {(error || hint) && (
-        <div id={messageId} className={error ? 'ax-field-message ax-field-message-error' : 'ax-field-message'} role={error ? 'alert' : undefined}>
+        <div
+          id={messageId}
+          className={error ? 'ax-field-message ax-field-message-error' : 'ax-field-message'}
+          role={error ? 'alert' : undefined}
+        >
           {error || hint}
         </div>
       )}

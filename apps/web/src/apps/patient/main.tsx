@@ -1,0 +1,3 @@
+import { mountMobileApp } from '../mobile/bootstrap';
+
+mountMobileApp('patient');
