@@ -44,7 +44,20 @@ export default defineConfig({
         patient: `${root}patient/index.html`,
         admin: `${root}admin/index.html`,
       },
+      output: {
+        // One shared, long-cached chunk for the runtime every app needs; each app's UI kit stays with it.
+        codeSplitting: {
+          groups: [
+            {
+              name: 'runtime',
+              test: /node_modules[\\/](react|react-dom|scheduler|react-router|i18next|react-i18next|cookie|set-cookie-parser)[\\/]/,
+            },
+          ],
+        },
+      },
     },
+    // The staff console (desktop, antd) is one ~850 kB chunk by design; the mobile apps stay far below this.
+    chunkSizeWarningLimit: 1000,
   },
   server: {
     proxy: {

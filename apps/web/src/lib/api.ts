@@ -150,6 +150,11 @@ export const api = {
   verifyAudit: () => request<AuditVerification>('POST', '/api/admin/audit/verify'),
 };
 
+/** The text the person agreed to is no longer the current one: fetch it again and ask again. */
+export function isStaleConsent(error: ApiError): boolean {
+  return ['POLICY_VERSION_OUTDATED', 'CONSENT_TEXT_MISMATCH', 'POLICY_CONSENT_REQUIRED'].includes(error.code);
+}
+
 /** The consent proof for exactly the document that was shown. */
 export function proofOf(doc: { version: number; locale: Locale; textSha256: string }): ConsentProof {
   return { version: doc.version, locale: doc.locale, textSha256: doc.textSha256 };

@@ -33,8 +33,20 @@ function inline(text: string): ReactNode[] {
  * Renders policy/consent Markdown as React elements. `headingOffset` shifts heading levels so a
  * document's `#` doesn't compete with the page title.
  */
-export function Markdown({ source, headingOffset = 1 }: { source: string; headingOffset?: number }) {
-  const blocks = parseBlocks(source);
+export function Markdown({
+  source,
+  headingOffset = 1,
+  omitTitle,
+}: {
+  source: string;
+  headingOffset?: number;
+  /** Leave out a leading heading with this text (the page already shows it as its title). */
+  omitTitle?: string;
+}) {
+  const parsed = parseBlocks(source);
+  const first = parsed[0];
+  const blocks =
+    omitTitle !== undefined && first?.type === 'heading' && first.text.trim() === omitTitle.trim() ? parsed.slice(1) : parsed;
   return (
     <div className="anxin-markdown">
       {blocks.map((block, i) => {

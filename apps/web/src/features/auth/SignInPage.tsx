@@ -4,7 +4,7 @@ import { Button, Checkbox, NoticeBar, Toast } from 'antd-mobile';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { api, proofOf, toApiError, type ApiError } from '../../lib/api';
+import { api, isStaleConsent, proofOf, toApiError, type ApiError } from '../../lib/api';
 import { useCountdown } from '../../lib/hooks';
 import { useMobileApp } from '../../ui/mobile/AppContext';
 import { HeartMark } from '../../ui/mobile/icons';
@@ -67,7 +67,7 @@ export function SignInPage() {
       setRetryUntil(deadline(e.retryAfterSeconds));
       if (e.code === 'PHONE_NOT_MAINLAND_MOBILE') setPhoneError(e.message);
       // A new policy took effect while this page was open: fetch it; the notice asks again.
-      if (e.code === 'POLICY_VERSION_OUTDATED' || e.code === 'POLICY_CONSENT_REQUIRED') void reloadPolicy();
+      if (isStaleConsent(e)) void reloadPolicy();
       return false;
     } finally {
       setSending(false);
@@ -114,7 +114,7 @@ export function SignInPage() {
       const e = toApiError(err);
       setCodeError(e.message);
       if (e.retryAfterSeconds) setResendUntil(deadline(e.retryAfterSeconds));
-      if (e.code === 'POLICY_VERSION_OUTDATED' || e.code === 'POLICY_CONSENT_REQUIRED') void reloadPolicy();
+      if (isStaleConsent(e)) void reloadPolicy();
     } finally {
       setVerifying(false);
     }
@@ -163,7 +163,6 @@ export function SignInPage() {
               setPhoneInput(v);
               if (phoneError) setPhoneError(undefined);
             }}
-            onBlur={() => phoneInput.trim() && setPhoneError(phoneMessage(normalizeMainlandMobile(phoneInput)))}
             error={phoneError}
             testId="phone-input"
           />

@@ -3,7 +3,7 @@ import { Button, Dialog, Toast } from 'antd-mobile';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { api, proofOf, toApiError } from '../../lib/api';
+import { api, isStaleConsent, proofOf, toApiError } from '../../lib/api';
 import { currentLocale } from '../../lib/i18n';
 import { useResource } from '../../lib/hooks';
 import { Markdown } from '../../ui/Markdown';
@@ -35,7 +35,7 @@ export function SensitiveConsentPage({ purpose, next }: { purpose: SensitivePurp
     } catch (err) {
       const e = toApiError(err);
       Toast.show({ content: e.message, duration: 3000 });
-      if (e.code === 'POLICY_VERSION_OUTDATED') void reload();
+      if (isStaleConsent(e)) void reload();
     } finally {
       setBusy(false);
     }
@@ -100,7 +100,7 @@ export function SensitiveConsentPage({ purpose, next }: { purpose: SensitivePurp
             {feature} · {t('consent.versionLine', { version: doc.version })}
           </p>
           <p className="ax-muted">{t('consent.intro')}</p>
-          <Markdown source={doc.text} />
+          <Markdown source={doc.text} omitTitle={doc.title} />
           {doc.given && <div className="ax-done-note">{t('consent.alreadyGiven')}</div>}
         </article>
       )}

@@ -1,7 +1,7 @@
 import { Button, Toast } from 'antd-mobile';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, proofOf, toApiError } from '../../lib/api';
+import { api, isStaleConsent, proofOf, toApiError } from '../../lib/api';
 import { formatDate } from '../../lib/format';
 import { Markdown } from '../../ui/Markdown';
 import { useMobileApp } from '../../ui/mobile/AppContext';
@@ -36,7 +36,7 @@ export function PolicyReaccept() {
     } catch (err) {
       const e = toApiError(err);
       Toast.show({ content: e.message, duration: 3000 });
-      if (e.code === 'POLICY_VERSION_OUTDATED') void reload();
+      if (isStaleConsent(e)) void reload();
     } finally {
       setBusy(false);
     }

@@ -43,7 +43,7 @@ export function PolicyText({ doc }: { doc: PolicyDocument }) {
   const { t } = useTranslation();
   return (
     <>
-      <Markdown source={doc.text} />
+      <Markdown source={doc.text} omitTitle={doc.title} />
       <div className="ax-operator">
         <div>{t('policy.operator', { name: doc.operator.name })}</div>
         <div>{t('policy.contactLine', { hotline: doc.operator.hotline, email: doc.operator.email })}</div>
