@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import * as OTPAuth from 'otpauth';
+import { sql } from 'kysely';
 import type { StaffRole } from '@anxin/contracts';
 import { maskPhone, normalizeMainlandMobile } from '@anxin/domain';
 import type { Db } from '../../db/database.js';
@@ -15,6 +16,7 @@ import { hashToken, newToken } from './tokens.js';
 import * as repo from './identity.repo.js';
 
 const ENROLMENT_HOURS = 24;
+const MAX_TOTP_FAILURES = 5;
 const ISSUER = 'Anxin 安心';
 
 function totpFor(secretBase32: string, label: string) {
@@ -213,8 +215,9 @@ export class StaffService {
     const ok = totpFor(secret, 'x').validate({ token: code, window: 1 }) !== null;
     if (!ok) {
       // Committed on its own: a failed second factor must stay on record even though the request fails.
-      await db.transaction().execute((trx) =>
-        appendAudit(
+      const failures = await db.transaction().execute(async (trx) => {
+        const now = clock.now();
+        await appendAudit(
           trx,
           {
             action: 'auth.totp_failed',
@@ -222,11 +225,27 @@ export class StaffService {
             actorRole: 'staff',
             subjectId: actor.userId,
             requestId: meta.requestId,
+            details: { sessionId: actor.sessionId },
           },
-          clock.now(),
-        ),
-      );
-      throw new AppError('TOTP_INVALID');
+          now,
+        );
+        const count = await trx
+          .selectFrom('audit_log')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('action', '=', 'auth.totp_failed')
+          .where(sql<string>`details->>'sessionId'`, '=', actor.sessionId)
+          .executeTakeFirstOrThrow();
+        // Six digits can be guessed: after five misses this half-signed-in session is ended.
+        if (count.n >= MAX_TOTP_FAILURES) {
+          await trx
+            .updateTable('sessions')
+            .set({ revoked_at: now, revoke_reason: 'totp_failures' })
+            .where('id', '=', actor.sessionId)
+            .execute();
+        }
+        return count.n;
+      });
+      throw new AppError(failures >= MAX_TOTP_FAILURES ? 'SESSION_EXPIRED' : 'TOTP_INVALID');
     }
     return db.transaction().execute(async (trx) => {
       const now = clock.now();

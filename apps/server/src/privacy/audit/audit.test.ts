@@ -46,7 +46,8 @@ describe('canonicalJson', () => {
   it('SEC-1: for any JSON value the output is valid JSON that parses back to an equal value', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
-        expect(JSON.parse(canonicalJson(value))).toEqual(value);
+        // Compared with what JSON itself round-trips to (JSON has no -0, for one).
+        expect(JSON.parse(canonicalJson(value))).toEqual(JSON.parse(JSON.stringify(value)));
       }),
       { numRuns: 300 },
     );

@@ -20,8 +20,18 @@ const groupSecret = (secret: string) => secret.replace(/(.{4})(?=.)/g, '$1 ');
 
 /** Authenticator enrolment from the one-time link an admin sent. */
 export function EnrolPage() {
+  const [token, setToken] = useState(tokenFromHash);
+  useEffect(() => {
+    // Opening another link in the same tab only changes the fragment.
+    const onHash = () => setToken(tokenFromHash());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  return <Enrolment key={token ?? ''} token={token} />;
+}
+
+function Enrolment({ token }: { token: string | null }) {
   const { t } = useTranslation();
-  const [token] = useState(tokenFromHash);
   const start = useResource<EnrolmentStartReply | null>(
     () => (token ? api.enrolmentStart(token) : Promise.resolve(null)),
     [token],
