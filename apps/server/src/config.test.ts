@@ -113,3 +113,15 @@ describe('loadConfig', () => {
     expect(loadConfig({}, CWD).operator.hotline).not.toBe('');
   });
 });
+
+describe('public URL and port are checked strictly', () => {
+  it.each([['anxin.example.cn:8443'], ['localhost:3000'], ['javascript:alert(1)'], ['ftp://anxin.example.cn']])(
+    'SEC-1: ANXIN_PUBLIC_URL=%s is refused (its origin could not be checked against requests)',
+    (url) => {
+      expect(() => loadConfig({ ANXIN_PUBLIC_URL: url }, '/srv')).toThrow(/http\(s\) URL/);
+    },
+  );
+  it.each([['70000'], ['1e3'], ['0x10']])('SEC-1: PORT=%s is refused', (port) => {
+    expect(() => loadConfig({ PORT: port }, '/srv')).toThrow(ConfigError);
+  });
+});

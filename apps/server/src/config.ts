@@ -32,7 +32,7 @@ export class ConfigError extends Error {}
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
+  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isInteger(value) || value <= 0)
     throw new ConfigError(`${name} must be a positive whole number, got "${raw}"`);
   return value;
@@ -41,6 +41,7 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
   const port = intFrom(env, 'PORT', 3000);
+  if (port > 65535) throw new ConfigError(`PORT must be between 1 and 65535, got ${port}`);
   const host = env.HOST ?? '127.0.0.1';
   const smsProvider = (env.ANXIN_SMS_PROVIDER ?? 'console') as Config['smsProvider'];
   if (smsProvider !== 'console' && smsProvider !== 'aliyun') {
@@ -70,10 +71,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     };
   }
   const publicUrl = (env.ANXIN_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  let parsed: URL | null = null;
   try {
-    new URL(publicUrl);
+    parsed = new URL(publicUrl);
   } catch {
-    throw new ConfigError(`ANXIN_PUBLIC_URL must be a full URL such as https://anxin.example.cn, got "${publicUrl}"`);
+    parsed = null;
+  }
+  // The origin is used for CSRF checks: anything but http(s) would yield the origin "null".
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    throw new ConfigError(
+      `ANXIN_PUBLIC_URL must be a full http(s) URL such as https://anxin.example.cn, got "${publicUrl}"`,
+    );
   }
   return {
     nodeEnv,

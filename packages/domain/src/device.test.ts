@@ -126,3 +126,16 @@ describe('maskIp', () => {
     );
   });
 });
+
+describe('maskIp never shows the device part of an address', () => {
+  it.each([
+    ['fe80::1ff:fe23:4567:890a', 'fe80:*'],
+    ['2408::8a2e:370:7334', '2408:*'],
+    ['::FFFF:203.0.113.45', '203.0.*.*'],
+    ['203.0.113.45:51234', '203.0.*.*'],
+    ['[2001:db8:1::7]:443', '2001:db8:*'],
+    ['::1', '*'],
+  ])('ACC-4: %s is shown as %s', (ip, masked) => {
+    expect(maskIp(ip)).toBe(masked);
+  });
+});

@@ -24,13 +24,24 @@ export function describeUserAgent(ua: string): string {
   return [browser ?? 'Browser', os].filter(Boolean).join(' · ');
 }
 
-/** `203.0.113.45` → `203.0.*.*`; IPv6 keeps the first two groups. Enough to recognise a network, not a person. */
+/**
+ * `203.0.113.45` → `203.0.*.*`; IPv6 keeps only the first two groups of the network prefix. Enough to recognise
+ * a network, never the device part of the address.
+ */
 export function maskIp(ip: string): string {
-  const v4 = ip.replace(/^::ffff:/, '');
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(v4)) {
-    const [a, b] = v4.split('.');
-    return `${a}.${b}.*.*`;
-  }
-  const groups = ip.split(':').filter(Boolean);
-  return groups.length >= 2 ? `${groups[0]}:${groups[1]}:*` : '*';
+  const lower = ip.trim().toLowerCase();
+  const v4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}(?::\d+)?$/.exec(lower);
+  if (v4) return `${v4[1]}.${v4[2]}.*.*`;
+  const bare = lower
+    .replace(/^\[/, '')
+    .replace(/\](?::\d+)?$/, '')
+    .split('%')[0]!;
+  // Only groups before a `::` are real leading groups; anything after it belongs to the end of the address.
+  const head = bare
+    .split('::')[0]!
+    .split(':')
+    .filter((g) => /^[0-9a-f]{1,4}$/.test(g));
+  if (head.length >= 2) return `${head[0]}:${head[1]}:*`;
+  if (head.length === 1) return `${head[0]}:*`;
+  return '*';
 }

@@ -44,12 +44,12 @@ function waitForWindow(sends: number[], now: number, windowMs: number, limit: nu
 export function decideOtpSend(history: OtpSendHistory, now: number): OtpSendVerdict {
   const last = Math.max(-Infinity, ...history.phoneSends);
   const sinceLast = now - last;
+  const failures: Array<{ code: Exclude<OtpSendVerdict, { allowed: true }>['code']; retryAfterSeconds: number }> = [];
   if (sinceLast < OTP_RULES.resendAfterSeconds * 1000) {
-    return {
-      allowed: false,
+    failures.push({
       code: 'OTP_RESEND_TOO_SOON',
       retryAfterSeconds: Math.ceil((OTP_RULES.resendAfterSeconds * 1000 - sinceLast) / 1000),
-    };
+    });
   }
   const checks = [
     ['OTP_PHONE_HOURLY_LIMIT', history.phoneSends, HOUR, OTP_RULES.perPhone.hour],
@@ -59,7 +59,10 @@ export function decideOtpSend(history: OtpSendHistory, now: number): OtpSendVerd
   ] as const;
   for (const [code, sends, windowMs, limit] of checks) {
     const wait = waitForWindow(sends, now, windowMs, limit);
-    if (wait !== null) return { allowed: false, code, retryAfterSeconds: wait };
+    if (wait !== null) failures.push({ code, retryAfterSeconds: wait });
   }
-  return { allowed: true };
+  if (failures.length === 0) return { allowed: true };
+  // Report the rule that keeps the door shut longest, so "retry after N s" is when a send really works again.
+  const longest = failures.reduce((a, b) => (b.retryAfterSeconds > a.retryAfterSeconds ? b : a));
+  return { allowed: false, ...longest };
 }

@@ -80,8 +80,10 @@ export class IdentityService {
     }
     const code = newOtpCode();
     await db.transaction().execute(async (trx) => {
-      // Serialise requests for the same number so two parallel requests cannot both slip under a limit.
+      // Serialise requests for the same number and the same network (always in this order, so no deadlock) so
+      // parallel requests cannot slip under a limit together.
       await sql`select pg_advisory_xact_lock(hashtextextended(encode(${phoneBidx}::bytea, 'hex'), 0))`.execute(trx);
+      await sql`select pg_advisory_xact_lock(hashtextextended(encode(${ipBidx}::bytea, 'hex'), 1))`.execute(trx);
       const now = clock.now();
       const history = await repo.recentCodeSends(trx, phoneBidx, ipBidx, new Date(now.getTime() - 86_400_000));
       const verdict = decideOtpSend(history, now.getTime());

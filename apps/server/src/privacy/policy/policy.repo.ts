@@ -43,3 +43,15 @@ export function listActiveSensitivePurposes(db: Queryable, userId: string) {
     .where('withdrawn_at', 'is', null)
     .execute();
 }
+
+/** When the next already-published version takes effect, if one is pending. */
+export async function findNextPolicyEffectiveAt(db: Queryable, now: Date) {
+  const row = await db
+    .selectFrom('policy_versions')
+    .select('effective_at')
+    .where('effective_at', '>', now)
+    .orderBy('effective_at')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.effective_at ?? null;
+}

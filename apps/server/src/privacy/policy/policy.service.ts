@@ -67,6 +67,7 @@ export class PolicyService {
           published_by: null,
         })
         .execute();
+      this.cached = null;
       await appendAudit(
         trx,
         { action: 'policy.published', actorId: null, actorRole: 'system', details: { version } },
@@ -76,9 +77,20 @@ export class PolicyService {
     });
   }
 
+  private cached: { policy: NonNullable<Awaited<ReturnType<typeof repo.findEffectivePolicy>>>; until: number } | null =
+    null;
+
+  /**
+   * The version in effect. Read on every signed-in request (policy gate), so it is cached for 30 s: a new
+   * version takes effect days after it is published, so the cache can never hide one that is in effect.
+   */
   async currentPolicy(db: Queryable = this.deps.db) {
-    const policy = await repo.findEffectivePolicy(db, this.deps.clock.now());
+    const now = this.deps.clock.now();
+    if (db === this.deps.db && this.cached && now.getTime() < this.cached.until) return this.cached.policy;
+    const policy = await repo.findEffectivePolicy(db, now);
     if (!policy) throw new Error('no policy version is in effect; ensurePublished() must run at start-up');
+    const next = await repo.findNextPolicyEffectiveAt(db, now);
+    this.cached = { policy, until: Math.min(now.getTime() + 30_000, next ? new Date(next).getTime() : Infinity) };
     return policy;
   }
 
