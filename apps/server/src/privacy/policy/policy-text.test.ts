@@ -79,7 +79,7 @@ describe('generatePolicy', () => {
     }
   });
 
-  it('POL-2: for each category some bullet states all its purposes, legal bases and retention periods from the inventory', () => {
+  it('INV-2 / POL-2: for each category some bullet states all its purposes, legal bases and retention periods from the inventory', () => {
     for (const lang of ['zh', 'en'] as const) {
       const bullets = dataBullets(policy[lang].text, lang);
       for (const [cat, cols] of categories()) {
@@ -108,7 +108,7 @@ describe('generatePolicy', () => {
     ).toHaveLength(protectedCount);
   });
 
-  it('POL-2: every processor of the registry appears by name, with what it receives and its link', () => {
+  it('INV-1 / POL-2: every processor of the registry appears by name, with what it receives and its link', () => {
     const processors = Object.values(PROCESSORS);
     expect(processors.length).toBeGreaterThan(0);
     for (const p of processors) {
