@@ -80,6 +80,16 @@ export async function buildApp(deps: CoreDeps, fastifyOptions: FastifyServerOpti
     secureCookies,
   });
 
+  // LOG-4: we track nobody, on every site of the platform. Tell browsers so (DNT tracking status "N" on every
+  // response) and publish Global Privacy Control support.
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('tk', 'N');
+  });
+  app.get('/.well-known/gpc.json', { config: { access: access.public }, schema: { hide: true } }, async () => ({
+    gpc: true,
+    lastUpdate: '2026-11-29',
+  }));
+
   app.get('/healthz', { config: { access: access.public }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { config: { access: access.public }, schema: { hide: true } }, async (_req, reply) => {
     try {

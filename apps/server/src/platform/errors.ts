@@ -63,6 +63,11 @@ export const ERRORS = {
     zh: () => '您同意的文本与当前版本不一致，请刷新后重新阅读。',
     en: () => 'The text you agreed to does not match the current version. Please reload and read it again.',
   },
+  CONSENT_NOT_GIVEN: {
+    status: 409,
+    zh: () => '您尚未给出该项同意，无需撤回。',
+    en: () => 'You have not given this consent, so there is nothing to withdraw.',
+  },
   PHONE_REQUIRED: { status: 400, zh: () => '请输入手机号。', en: () => 'Please enter your mobile number.' },
   PHONE_NOT_MAINLAND_MOBILE: {
     status: 400,

@@ -100,6 +100,44 @@ describe('privacy policy and consent', () => {
     expect(audit.map((a) => a.action)).toContain('consent.sensitive_given');
   });
 
+  it('RIG-4: a sensitive-data consent can be withdrawn at any time; the record of it stays, marked withdrawn', async () => {
+    const { cookie, me } = await signIn(t, 'patient');
+    const doc = (await get(t, '/api/consents/sensitive/consultation', cookie)).json();
+    await post(
+      t,
+      '/api/consents/sensitive/consultation',
+      { version: doc.version, locale: doc.locale, textSha256: doc.textSha256 },
+      cookie,
+    );
+    const del = (c?: string) =>
+      t.app.inject({
+        method: 'DELETE',
+        url: '/api/consents/sensitive/consultation',
+        headers: { cookie: c ?? cookie, origin: 'http://localhost:3000' },
+      });
+    expect((await del()).statusCode).toBe(200);
+    expect((await get(t, '/api/consents/sensitive/consultation', cookie)).json().given).toBe(false);
+    expect((await get(t, '/api/me', cookie)).json().sensitiveConsents).toEqual([]);
+    const overview = (await get(t, '/api/me/privacy', cookie)).json();
+    const record = overview.consents.find((c: { purpose: string | null }) => c.purpose === 'consultation');
+    expect(record.withdrawnAt).not.toBeNull();
+    const again = await del();
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.code).toBe('CONSENT_NOT_GIVEN');
+    const actions = (await t.db.selectFrom('audit_log').select('action').where('subject_id', '=', me.id).execute()).map(
+      (a) => a.action,
+    );
+    expect(actions).toContain('consent.sensitive_withdrawn');
+    // It can be given again later, as a new record.
+    await post(
+      t,
+      '/api/consents/sensitive/consultation',
+      { version: doc.version, locale: doc.locale, textSha256: doc.textSha256 },
+      cookie,
+    );
+    expect((await get(t, '/api/consents/sensitive/consultation', cookie)).json().given).toBe(true);
+  });
+
   it('POL-1: unknown consent purposes are rejected with a clear error', async () => {
     const { cookie } = await signIn(t);
     const res = await get(t, '/api/consents/sensitive/marketing', cookie);

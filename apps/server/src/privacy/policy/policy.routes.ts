@@ -83,6 +83,23 @@ export async function policyRoutes(fastify: FastifyInstance, opts: { policy: Pol
     },
   );
 
+  app.delete(
+    '/api/consents/sensitive/:purpose',
+    {
+      config: { access: access.member() },
+      schema: {
+        tags,
+        summary: 'Withdraw a separate consent (RIG-4); stops processing from now on',
+        params: Type.Object({ purpose: SensitivePurpose }),
+        response: { 200: Ok },
+      },
+    },
+    async (req) => {
+      await policy.withdrawSensitiveConsent(requireActor(req).userId, req.params.purpose, requestMeta(req));
+      return { ok: true as const };
+    },
+  );
+
   app.get(
     '/api/me/privacy',
     {

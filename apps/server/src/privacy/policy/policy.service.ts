@@ -235,6 +235,37 @@ export class PolicyService {
     });
   }
 
+  /**
+   * RIG-4: withdrawing stops processing from now on; the earlier consent record stays (marked withdrawn), because
+   * it is the proof that what happened before was lawful.
+   */
+  async withdrawSensitiveConsent(userId: string, purpose: SensitivePurpose, meta: RequestMeta): Promise<void> {
+    await this.deps.db.transaction().execute(async (trx) => {
+      const now = this.deps.clock.now();
+      const res = await trx
+        .updateTable('consents')
+        .set({ withdrawn_at: now })
+        .where('user_id', '=', userId)
+        .where('kind', '=', 'sensitive')
+        .where('purpose', '=', purpose)
+        .where('withdrawn_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) === 0) throw new AppError('CONSENT_NOT_GIVEN');
+      await appendAudit(
+        trx,
+        {
+          action: 'consent.sensitive_withdrawn',
+          actorId: userId,
+          actorRole: null,
+          subjectId: userId,
+          requestId: meta.requestId,
+          details: { purpose },
+        },
+        now,
+      );
+    });
+  }
+
   async acceptNewPolicy(userId: string, proof: ConsentProof, meta: RequestMeta): Promise<void> {
     await this.deps.db.transaction().execute((trx) => this.recordPolicyConsent(trx, userId, proof, meta));
   }
