@@ -143,6 +143,8 @@ export const api = {
     request<SensitiveConsentDocument>('GET', `/api/consents/sensitive/${q(purpose)}?locale=${q(locale)}`),
   giveSensitiveConsent: (purpose: SensitivePurpose, proof: ConsentProof) =>
     request<Ok>('POST', `/api/consents/sensitive/${q(purpose)}`, proof),
+  withdrawSensitiveConsent: (purpose: SensitivePurpose) =>
+    request<Ok>('DELETE', `/api/consents/sensitive/${q(purpose)}`),
   acceptPolicy: (proof: ConsentProof) => request<Ok>('POST', '/api/consents/policy', proof),
 
   devOutbox: () => request<DevOutbox>('GET', '/api/admin/dev-outbox'),

@@ -44,6 +44,15 @@ export function useResource<T>(load: () => Promise<T>, deps: readonly unknown[])
     // Callers pass the deps that matter; `reload` is stable and reads the latest `load` from a ref.
   }, deps);
 
+  // Came back online after a network failure: try again without waiting for a tap.
+  const networkFailed = error?.isNetwork === true;
+  useEffect(() => {
+    if (!networkFailed) return;
+    const retry = () => void reload();
+    window.addEventListener('online', retry);
+    return () => window.removeEventListener('online', retry);
+  }, [networkFailed, reload]);
+
   return { data, error, loading, reload };
 }
 

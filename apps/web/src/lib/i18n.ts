@@ -23,10 +23,11 @@ void i18n.use(initReactI18next).init({
   interpolation: { escapeValue: false }, // React escapes
   returnNull: false,
   initAsync: false,
+  showSupportNotice: false, // no vendor notice in the console: nothing here talks to third parties
 });
 
 function syncDocumentLang(lng: string) {
-  document.documentElement.lang = lng;
+  if (typeof document !== 'undefined') document.documentElement.lang = lng;
 }
 syncDocumentLang(i18n.language);
 i18n.on('languageChanged', syncDocumentLang);

@@ -46,7 +46,9 @@ export function Markdown({
   const parsed = parseBlocks(source);
   const first = parsed[0];
   const blocks =
-    omitTitle !== undefined && first?.type === 'heading' && first.text.trim() === omitTitle.trim() ? parsed.slice(1) : parsed;
+    omitTitle !== undefined && first?.type === 'heading' && first.text.trim() === omitTitle.trim()
+      ? parsed.slice(1)
+      : parsed;
   return (
     <div className="anxin-markdown">
       {blocks.map((block, i) => {

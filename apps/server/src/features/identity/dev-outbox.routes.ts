@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { DevOutbox } from '@anxin/contracts';
+import { maskPhone } from '@anxin/domain';
 import { access } from '../../platform/access.js';
 import { ConsoleSmsProvider } from './sms/console-sms.js';
 import type { SmsProvider } from './sms/sms-provider.js';
@@ -22,7 +23,9 @@ export async function devOutboxRoutes(fastify: FastifyInstance, opts: { sms: Sms
       if (!(opts.sms instanceof ConsoleSmsProvider)) return { enabled: false, messages: [] };
       return {
         enabled: true,
-        messages: opts.sms.outbox().map((m) => ({ id: m.id, to: m.to, text: m.text, sentAt: m.sentAt.toISOString() })),
+        messages: opts.sms
+          .outbox()
+          .map((m) => ({ id: m.id, to: maskPhone(m.to), text: m.text, sentAt: m.sentAt.toISOString() })),
       };
     },
   );

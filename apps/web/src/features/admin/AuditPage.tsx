@@ -61,7 +61,7 @@ export function AuditPage() {
 
       {verifyError && <Alert type="error" showIcon title={verifyError.message} data-testid="audit-verify-error" />}
       {verification && (
-        <Card>
+        <Card className="ax-audit-result">
           <div data-testid="audit-result">
             {verification.ok ? (
               <Result
@@ -114,10 +114,10 @@ export function AuditPage() {
             columns={[
               { title: t('admin.audit.id'), dataIndex: 'id', width: 80 },
               { title: t('admin.audit.at'), dataIndex: 'at', width: 170, render: (v: string) => formatDateTime(v) },
-              { title: t('admin.audit.action'), dataIndex: 'action', render: (v: string) => mono(v) },
+              { title: t('admin.audit.action'), dataIndex: 'action', width: 230, render: (v: string) => mono(v) },
               { title: t('admin.audit.actor'), dataIndex: 'actorId', ellipsis: true, render: mono },
               { title: t('admin.audit.subject'), dataIndex: 'subjectId', ellipsis: true, render: mono },
-              { title: t('admin.audit.purpose'), dataIndex: 'purpose', render: mono },
+              { title: t('admin.audit.purpose'), dataIndex: 'purpose', width: 140, render: mono },
               {
                 title: t('admin.audit.hash'),
                 dataIndex: 'hash',

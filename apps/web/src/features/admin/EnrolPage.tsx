@@ -102,8 +102,7 @@ function Enrolment({ token }: { token: string | null }) {
       <div data-testid="enrol-error">
         <Result
           status={e?.isNetwork ? 'warning' : 'error'}
-          title={e?.isNetwork ? e.message : t('admin.enrol.invalid')}
-          subTitle={e && !e.isNetwork ? e.message : undefined}
+          title={!e || e.code === 'ENROLMENT_INVALID' ? t('admin.enrol.invalid') : e.message}
           extra={e?.isNetwork ? <Button onClick={() => void start.reload()}>{t('common.retry')}</Button> : undefined}
         />
       </div>

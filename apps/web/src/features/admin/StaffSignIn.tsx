@@ -33,6 +33,7 @@ export function StaffSignIn() {
   const navigate = useNavigate();
   const stage = session.me?.stage;
   const otherApp = session.state.status === 'signedOut' ? session.state.otherApp : undefined;
+  const ended = session.state.status === 'signedOut' && session.state.ended === true;
 
   const [step, setStep] = useState<'phone' | 'code'>('phone');
   const [phoneInput, setPhoneInput] = useState('');
@@ -178,6 +179,7 @@ export function StaffSignIn() {
   } else if (step === 'phone') {
     body = (
       <Form layout="vertical" onFinish={submitPhone} requiredMark={false}>
+        {ended && <Alert type="info" showIcon title={t('errors.signedOut')} style={{ marginBottom: 16 }} />}
         {otherApp && <Alert type="info" showIcon title={t('admin.signIn.otherAccount')} style={{ marginBottom: 16 }} />}
         <ErrorAlert error={phoneError ? undefined : error} retryIn={retryIn} />
         <Form.Item

@@ -46,6 +46,7 @@ export function SignInPage() {
   const retryIn = useCountdown(retryUntil);
   const resendIn = useCountdown(resendUntil);
   const otherApp = session.state.status === 'signedOut' ? session.state.otherApp : undefined;
+  const ended = session.state.status === 'signedOut' && session.state.ended === true;
 
   if (!doc) return null; // the privacy gate only renders this once the policy is loaded
 
@@ -133,6 +134,7 @@ export function SignInPage() {
         <div className="ax-muted">{t(`brand.${app}.tagline`)}</div>
       </div>
 
+      {ended && <NoticeBar className="ax-signin-notice" color="info" wrap content={t('errors.signedOut')} />}
       {otherApp && (
         <NoticeBar
           className="ax-signin-notice"
@@ -179,6 +181,7 @@ export function SignInPage() {
             <button type="button" className="ax-link" onClick={() => setReading(true)} data-testid="terms-link">
               {t('signIn.userAgreement')}
             </button>
+            {t('signIn.agreeAnd') && <span className="ax-consent-text">{t('signIn.agreeAnd')}</span>}
             <button type="button" className="ax-link" onClick={() => setReading(true)} data-testid="policy-link">
               {t('signIn.privacyPolicy')}
             </button>

@@ -6,7 +6,7 @@ import { useNavigate } from 'react-router';
 import { api, toApiError } from '../../lib/api';
 import { formatDate } from '../../lib/format';
 import { currentLocale, LOCALES, setLocale } from '../../lib/i18n';
-import { ShieldIcon, UserIcon } from '../../ui/mobile/icons';
+import { DevicesIcon, DocumentIcon, ShieldIcon, UserIcon } from '../../ui/mobile/icons';
 import { useMe, useSession } from '../session/SessionContext';
 
 /** The "我的" tab: profile basics, language, devices, privacy and sign-out. */
@@ -90,13 +90,13 @@ export function MePage() {
       </List>
 
       <List header={t('me.security')} mode="card">
-        <List.Item prefix={<ShieldIcon />} onClick={() => navigate('/me/devices')} data-testid="devices-link">
+        <List.Item prefix={<DevicesIcon />} onClick={() => navigate('/me/devices')} data-testid="devices-link">
           {t('me.devices')}
         </List.Item>
         <List.Item prefix={<ShieldIcon />} onClick={() => navigate('/me/privacy')} data-testid="privacy-link">
           {t('me.privacy')}
         </List.Item>
-        <List.Item onClick={() => navigate('/policy')} data-testid="policy-page-link">
+        <List.Item prefix={<DocumentIcon />} onClick={() => navigate('/policy')} data-testid="policy-page-link">
           {t('me.policy')}
         </List.Item>
       </List>

@@ -1,12 +1,14 @@
 import type { ConsentRecord } from '@anxin/contracts';
-import { List, NoticeBar, PullToRefresh, Tag } from 'antd-mobile';
+import { Button, Dialog, List, NoticeBar, PullToRefresh, Tag, Toast } from 'antd-mobile';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { api } from '../../lib/api';
+import { api, toApiError } from '../../lib/api';
 import { formatDateTime, shortHash } from '../../lib/format';
 import { useResource } from '../../lib/hooks';
 import { Page } from '../../ui/mobile/Page';
 import { EmptyView, ErrorView, LoadingView } from '../../ui/mobile/StatusViews';
+import { useSession } from '../session/SessionContext';
 import { usePullCopy } from './pull';
 
 /** "隐私": consent records, the current policy, and how to reach the operator (POL-3). */
@@ -15,6 +17,31 @@ export function PrivacyPage() {
   const navigate = useNavigate();
   const pull = usePullCopy();
   const { data, error, loading, reload } = useResource(() => api.privacy(), []);
+  const session = useSession();
+  const [withdrawing, setWithdrawing] = useState<string | null>(null);
+
+  // RIG-4: an optional consent can be withdrawn at any time; it stops processing from then on.
+  const withdraw = async (c: ConsentRecord) => {
+    if (c.purpose === null) return;
+    const feature = t(`consent.purpose.${c.purpose}`);
+    const ok = await Dialog.confirm({
+      title: t('privacy.withdrawTitle', { feature }),
+      content: t('privacy.withdrawBody', { feature }),
+      confirmText: <span data-testid="dialog-confirm">{t('privacy.withdraw')}</span>,
+      cancelText: <span data-testid="dialog-cancel">{t('common.cancel')}</span>,
+    });
+    if (!ok) return;
+    setWithdrawing(c.id);
+    try {
+      await api.withdrawSensitiveConsent(c.purpose);
+      Toast.show({ icon: 'success', content: t('privacy.withdrawDone') });
+      await Promise.all([reload(), session.refresh()]);
+    } catch (err) {
+      Toast.show({ content: toApiError(err).message, duration: 3000 });
+    } finally {
+      setWithdrawing(null);
+    }
+  };
 
   const what = (c: ConsentRecord) =>
     c.kind === 'policy'
@@ -45,6 +72,20 @@ export function PrivacyPage() {
                 {consents.map((c) => (
                   <List.Item
                     key={c.id}
+                    extra={
+                      c.kind === 'sensitive' && !c.withdrawnAt ? (
+                        <Button
+                          size="mini"
+                          fill="outline"
+                          loading={withdrawing === c.id}
+                          disabled={withdrawing !== null}
+                          onClick={() => void withdraw(c)}
+                          data-testid={`withdraw-consent-${c.purpose ?? ''}`}
+                        >
+                          {t('privacy.withdraw')}
+                        </Button>
+                      ) : undefined
+                    }
                     data-testid="consent-item"
                     description={
                       <div className="ax-device-meta">
@@ -61,7 +102,12 @@ export function PrivacyPage() {
                     <span>{what(c)}</span>{' '}
                     <Tag fill="outline" color={c.withdrawnAt ? 'default' : 'primary'}>
                       {t('privacy.version', { version: c.version })}
-                    </Tag>
+                    </Tag>{' '}
+                    {c.withdrawnAt && (
+                      <Tag fill="outline" color="default">
+                        {t('privacy.withdrawnTag')}
+                      </Tag>
+                    )}
                   </List.Item>
                 ))}
               </List>

@@ -7,8 +7,11 @@ export type SessionState =
   | { status: 'idle' }
   | { status: 'loading' }
   | { status: 'error'; error: ApiError }
-  /** `otherApp`: the cookie belongs to another app's account (same origin, one cookie). */
-  | { status: 'signedOut'; otherApp?: AppKind }
+  /**
+   * `otherApp`: the cookie belongs to another app's account (same origin, one cookie).
+   * `ended`: the session ended while in use (expired, or signed out from another device).
+   */
+  | { status: 'signedOut'; otherApp?: AppKind; ended?: boolean }
   | { status: 'signedIn'; me: Me };
 
 interface SessionContextValue {
@@ -18,7 +21,7 @@ interface SessionContextValue {
   refresh: () => Promise<void>;
   setMe: (me: Me) => void;
   signOut: () => Promise<void>;
-  markSignedOut: () => void;
+  markSignedOut: (ended?: boolean) => void;
 }
 
 const SessionContext = createContext<SessionContextValue | null>(null);
@@ -56,13 +59,17 @@ export function SessionProvider({
     } catch (err) {
       if (mine !== generation.current) return;
       const error = toApiError(err);
-      setState(error.status === 401 ? { status: 'signedOut' } : { status: 'error', error });
+      setState(
+        error.status === 401
+          ? { status: 'signedOut', ended: error.code === 'SESSION_EXPIRED' }
+          : { status: 'error', error },
+      );
     }
   }, [accept]);
 
-  const markSignedOut = useCallback(() => {
+  const markSignedOut = useCallback((ended = false) => {
     generation.current++;
-    setState({ status: 'signedOut' });
+    setState({ status: 'signedOut', ended });
   }, []);
 
   const signOut = useCallback(async () => {
@@ -72,12 +79,21 @@ export function SessionProvider({
       // Already signed out is fine; anything else (offline) must not pretend the cookie is gone.
       if (toApiError(err).status !== 401) throw err;
     }
-    markSignedOut();
+    markSignedOut(false);
   }, [markSignedOut]);
 
   useEffect(() => {
     if (enabled) void refresh();
   }, [enabled, refresh]);
+
+  // Couldn't reach the server: look again as soon as the device is back online.
+  const failed = state.status === 'error';
+  useEffect(() => {
+    if (!failed) return;
+    const retry = () => void refresh();
+    window.addEventListener('online', retry);
+    return () => window.removeEventListener('online', retry);
+  }, [failed, refresh]);
 
   // Any call answering 401 means the session ended (expired, or signed out from another device);
   // POLICY_ACCEPTANCE_REQUIRED means a new policy took effect: reload `me` so the gate shows it.
@@ -85,7 +101,7 @@ export function SessionProvider({
     () =>
       onApiError((error, _method, path) => {
         if (path.startsWith('/api/auth/')) return; // sign-in steps report their own errors
-        if (error.status === 401 && path !== '/api/me') markSignedOut();
+        if (error.status === 401 && path !== '/api/me') markSignedOut(true);
         else if (error.code === 'POLICY_ACCEPTANCE_REQUIRED') void refresh();
       }),
     [markSignedOut, refresh],

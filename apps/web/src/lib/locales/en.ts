@@ -65,7 +65,7 @@ export const en: Resources = {
     backToNotice: 'Go back',
     reacceptTitle: 'Our Privacy Policy has changed',
     reacceptIntro:
-      'The Privacy Policy has been updated to version {{version}}. Please read what has changed and agree to keep using the service.',
+      'The Privacy Policy has been updated to version {{version}}. Please read the summary and the full text below, then agree to keep using the service.',
     reacceptSaved: 'You have agreed to the new Privacy Policy',
     reacceptDeclineTitle: "You haven't agreed to the new policy",
     reacceptDeclineBody:
@@ -81,8 +81,9 @@ export const en: Resources = {
     phonePlaceholder: 'Mainland China mobile number',
     phoneRequired: 'Please enter your phone number',
     phoneInvalid: 'Please enter an 11-digit mainland China mobile number, e.g. 138 0013 8000',
-    agreePrefix: 'I have read and agree to the ',
+    agreePrefix: 'I have read and agree to the\u00a0',
     userAgreement: 'Terms of Service',
+    agreeAnd: '\u00a0and\u00a0',
     privacyPolicy: 'Privacy Policy',
     agreeHint: 'Please read and tick the box before requesting a code',
     sendCode: 'Get code',
@@ -204,6 +205,12 @@ export const en: Resources = {
     version: 'Version {{version}}',
     acceptedAt: 'Agreed: {{time}}',
     withdrawnAt: 'Withdrawn: {{time}}',
+    withdrawnTag: 'Withdrawn',
+    withdraw: 'Withdraw consent',
+    withdrawTitle: 'Withdraw your consent for “{{feature}}”?',
+    withdrawBody:
+      "Once withdrawn, we stop processing your sensitive personal information for {{feature}}; processing that already took place is not affected. {{feature}} won't be available, everything else keeps working, and you can agree again at any time.",
+    withdrawDone: 'Consent withdrawn',
     hash: 'Text fingerprint (SHA-256): {{hash}}',
     empty: 'No consent records yet',
     emptyHint: 'When you agree to the Privacy Policy or to sensitive data processing, the record appears here.',

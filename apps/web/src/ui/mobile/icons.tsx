@@ -46,6 +46,26 @@ export function ShieldIcon() {
   );
 }
 
+export function DocumentIcon() {
+  return (
+    <Svg>
+      <path d="M6.5 3.5h7l4 4v13h-11z" />
+      <path d="M13.5 3.5v4h4" />
+      <path d="M9 12h6M9 15.5h6" />
+    </Svg>
+  );
+}
+
+export function DevicesIcon() {
+  return (
+    <Svg>
+      <rect x="3.5" y="5" width="12" height="9" rx="1.5" />
+      <path d="M7 17.5h5" />
+      <rect x="16.5" y="8.5" width="4.5" height="10" rx="1.2" />
+    </Svg>
+  );
+}
+
 export function HeartMark({ size = 48 }: { size?: number }) {
   return (
     <svg width={size} height={size} viewBox="0 0 24 24" aria-hidden="true">
