@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * Browser journeys need Debian's chromium. Locally they are skipped with a loud notice when it is missing; in CI
+ * (CI=true) a missing browser is a failure, never a silent skip.
+ */
+export function hasChromium(): boolean {
+  if (fs.existsSync(CHROMIUM)) return true;
+  if (process.env.CI) throw new Error(`CI=true but ${CHROMIUM} is missing: install the Debian package "chromium".`);
+  console.warn(
+    `\n*** BROWSER JOURNEYS SKIPPED: ${CHROMIUM} not found. Install it with: apt-get install chromium fonts-noto-cjk ***\n`,
+  );
+  return false;
+}
+
+export const SCREENSHOT_DIR = process.env.ANXIN_SCREENSHOTS ?? path.join(os.tmpdir(), 'anxin-e2e-screenshots');
+
+export async function launch(viewport: {
+  width: number;
+  height: number;
+}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'anxin-chromium-')), {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport,
+    locale: 'zh-CN',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return { context, page };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
+}
