@@ -121,7 +121,10 @@ describe.skipIf(!enabled)('browser journeys', () => {
       await page.goto(link);
       await page.getByTestId('enrol-qr').waitFor();
       const secret = (await page.getByTestId('enrol-secret').innerText()).replace(/\s/g, '');
-      const totp = () => new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate();
+      const totp = (stepsAhead = 0) =>
+        new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate({
+          timestamp: Date.now() + stepsAhead * 30_000,
+        });
       await page.getByTestId('enrol-code-input').fill(totp());
       await page.getByTestId('enrol-submit').click();
       await page.getByTestId('enrol-done').waitFor();
@@ -133,7 +136,8 @@ describe.skipIf(!enabled)('browser journeys', () => {
       await page.getByTestId('code-input').fill(await waitForCode(phone));
       await page.getByTestId('verify-code').click();
       await page.getByTestId('totp-input').waitFor();
-      await page.getByTestId('totp-input').fill(totp());
+      // Each code works once: enrolment used this step's, so sign in with the next step's (within the drift window).
+      await page.getByTestId('totp-input').fill(totp(1));
       await page.getByTestId('totp-submit').click();
 
       await page.getByTestId('menu-audit').click();

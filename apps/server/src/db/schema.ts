@@ -26,6 +26,7 @@ export interface UsersTable {
   status: Generated<'active' | 'disabled' | 'cancelled'>;
   totp_secret_enc: Buffer | null;
   totp_enrolled_at: Date | null;
+  totp_last_step: number | null;
   created_at: CreatedAt;
 }
 export interface StaffRolesTable {

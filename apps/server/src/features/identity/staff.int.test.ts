@@ -9,8 +9,10 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-function totpNow(secret: string) {
-  return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 }).generate();
+function totpNow(secret: string, stepsAhead = 0) {
+  return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 }).generate({
+    timestamp: Date.now() + stepsAhead * 30_000,
+  });
 }
 
 /** admin:create → enrolment link → authenticator bound → phone code → TOTP: returns a full staff cookie. */
@@ -28,7 +30,8 @@ async function staffMember(roles: StaffRole[]) {
   const verified = await post(t, '/api/auth/verify', { phone, app: 'staff', code: t.sms.latestCodeFor(phone) });
   expect(verified.json().stage).toBe('totp_required');
   const pending = sessionCookie(verified);
-  const full = await post(t, '/api/auth/totp', { code: totpNow(secretBase32) }, pending);
+  // Enrolment used this step's code, which now works no more; the next step's code is accepted (clock drift window).
+  const full = await post(t, '/api/auth/totp', { code: totpNow(secretBase32, 1) }, pending);
   expect(full.statusCode).toBe(200);
   return { phone, secretBase32, token, pending, cookie: sessionCookie(full), me: full.json() };
 }
@@ -67,7 +70,7 @@ describe('staff sign-in and roles', () => {
     for (let i = 0; i < 4; i++)
       expect((await post(t, '/api/auth/totp', { code: wrong }, pending)).json().error.code).toBe('TOTP_INVALID');
     expect((await post(t, '/api/auth/totp', { code: wrong }, pending)).json().error.code).toBe('SESSION_EXPIRED');
-    expect((await post(t, '/api/auth/totp', { code: totpNow(s.secretBase32) }, pending)).statusCode).toBe(401);
+    expect((await post(t, '/api/auth/totp', { code: totpNow(s.secretBase32, -1) }, pending)).statusCode).toBe(401);
     const misses = await t.db
       .selectFrom('audit_log')
       .select('id')
@@ -75,6 +78,21 @@ describe('staff sign-in and roles', () => {
       .where('subject_id', '=', s.me.id)
       .execute();
     expect(misses).toHaveLength(5);
+  });
+
+  it('SEC-1: an authenticator code works once (no replay of the code used at enrolment or sign-in)', async () => {
+    const s = await staffMember(['support']);
+    t.clock.advance(61_000);
+    await post(t, '/api/auth/code', { phone: s.phone, app: 'staff' });
+    const pending = sessionCookie(
+      await post(t, '/api/auth/verify', { phone: s.phone, app: 'staff', code: t.sms.latestCodeFor(s.phone) }),
+    );
+    // The code that just signed this person in is refused the second time, and so is an older one.
+    const replay = await post(t, '/api/auth/totp', { code: totpNow(s.secretBase32, 1) }, pending);
+    expect(replay.statusCode).toBe(400);
+    expect(replay.json().error.code).toBe('TOTP_INVALID');
+    const older = await post(t, '/api/auth/totp', { code: totpNow(s.secretBase32) }, pending);
+    expect(older.json().error.code).toBe('TOTP_INVALID');
   });
 
   it('SEC-1: an enrolment link works once', async () => {

@@ -19,6 +19,16 @@ const ENROLMENT_HOURS = 24;
 const MAX_TOTP_FAILURES = 5;
 const ISSUER = 'Anxin 安心';
 
+/**
+ * The 30-second time step a code belongs to (accepting one step either side for clock drift), or null.
+ * Authenticator apps run on wall-clock time, so this uses the real clock, not the injected one.
+ */
+function acceptedStep(secretBase32: string, code: string): number | null {
+  const now = Date.now();
+  const delta = totpFor(secretBase32, 'x').validate({ token: code, timestamp: now, window: 1 });
+  return delta === null ? null : Math.floor(now / 30_000) + delta;
+}
+
 function totpFor(secretBase32: string, label: string) {
   return new OTPAuth.TOTP({
     issuer: ISSUER,
@@ -159,7 +169,8 @@ export class StaffService {
       { table: 'staff_enrolments', column: 'pending_secret_enc', rowId: row.id },
       row.pending_secret_enc,
     );
-    if (totpFor(secret, 'x').validate({ token: code, window: 1 }) === null) throw new AppError('TOTP_INVALID');
+    const step = acceptedStep(secret, code);
+    if (step === null) throw new AppError('TOTP_INVALID');
     await db.transaction().execute(async (trx) => {
       const now = clock.now();
       const enc = await keys.encrypt(
@@ -170,7 +181,7 @@ export class StaffService {
       );
       await trx
         .updateTable('users')
-        .set({ totp_secret_enc: enc, totp_enrolled_at: now })
+        .set({ totp_secret_enc: enc, totp_enrolled_at: now, totp_last_step: step })
         .where('id', '=', row.user_id)
         .execute();
       await trx
@@ -212,8 +223,21 @@ export class StaffService {
       { table: 'users', column: 'totp_secret_enc', rowId: user.id },
       user.totp_secret_enc,
     );
-    const ok = totpFor(secret, 'x').validate({ token: code, window: 1 }) !== null;
-    if (!ok) {
+    const step = acceptedStep(secret, code);
+    // Each code works once: the step is recorded atomically, so a replayed (or concurrently reused) code fails.
+    const fresh =
+      step !== null &&
+      Number(
+        (
+          await db
+            .updateTable('users')
+            .set({ totp_last_step: step })
+            .where('id', '=', user.id)
+            .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+            .executeTakeFirst()
+        ).numUpdatedRows,
+      ) > 0;
+    if (!fresh) {
       // Committed on its own: a failed second factor must stay on record even though the request fails.
       const failures = await db.transaction().execute(async (trx) => {
         const now = clock.now();

@@ -101,6 +101,7 @@ export const INVENTORY: Record<string, Record<string, ColumnClass>> = {
       protection: 'encrypted',
     }),
     totp_enrolled_at: TIME,
+    totp_last_step: none('counter of the last accepted authenticator time step'),
     created_at: TIME,
   },
   staff_roles: { user_id: pseudonymousUserRef, role: FLAG, granted_at: TIME, granted_by: pseudonymousUserRef },
