@@ -126,37 +126,45 @@ export class PolicyService {
     meta: RequestMeta,
   ): Promise<void> {
     await this.checkPolicyProof(trx, proof);
+    await this.insertConsent(trx, userId, { kind: 'policy', purpose: null }, proof!, meta);
+  }
+
+  /** One consent record (with encrypted IP and user agent) and its audit entry, in the caller's transaction. */
+  private async insertConsent(
+    trx: Queryable,
+    userId: string,
+    what: { kind: 'policy'; purpose: null } | { kind: 'sensitive'; purpose: SensitivePurpose },
+    proof: ConsentProof,
+    meta: RequestMeta,
+  ): Promise<void> {
     const now = this.deps.clock.now();
     const id = crypto.randomUUID();
+    const encrypt = (column: 'ip_enc' | 'user_agent_enc', value: string) =>
+      this.deps.keys.encrypt(trx, userId, { table: 'consents', column, rowId: id }, value);
     await trx
       .insertInto('consents')
       .values({
         id,
         user_id: userId,
-        kind: 'policy',
-        purpose: null,
-        version: proof!.version,
-        locale: proof!.locale,
-        text_sha256: proof!.textSha256,
+        kind: what.kind,
+        purpose: what.purpose,
+        version: proof.version,
+        locale: proof.locale,
+        text_sha256: proof.textSha256,
         accepted_at: now,
-        ip_enc: await this.deps.keys.encrypt(trx, userId, { table: 'consents', column: 'ip_enc', rowId: id }, meta.ip),
-        user_agent_enc: await this.deps.keys.encrypt(
-          trx,
-          userId,
-          { table: 'consents', column: 'user_agent_enc', rowId: id },
-          meta.userAgent,
-        ),
+        ip_enc: await encrypt('ip_enc', meta.ip),
+        user_agent_enc: await encrypt('user_agent_enc', meta.userAgent),
       })
       .execute();
     await appendAudit(
       trx,
       {
-        action: 'consent.policy_accepted',
+        action: what.kind === 'policy' ? 'consent.policy_accepted' : 'consent.sensitive_given',
         actorId: userId,
         actorRole: null,
         subjectId: userId,
         requestId: meta.requestId,
-        details: { version: proof!.version, consentId: id },
+        details: { version: proof.version, consentId: id, purpose: what.purpose },
       },
       now,
     );
@@ -193,45 +201,7 @@ export class PolicyService {
     if (proof.textSha256 !== sha256Hex(text)) throw new AppError('CONSENT_TEXT_MISMATCH');
     await this.deps.db.transaction().execute(async (trx) => {
       if (await this.hasSensitiveConsent(userId, purpose, trx)) return;
-      const now = this.deps.clock.now();
-      const id = crypto.randomUUID();
-      await trx
-        .insertInto('consents')
-        .values({
-          id,
-          user_id: userId,
-          kind: 'sensitive',
-          purpose,
-          version: proof.version,
-          locale: proof.locale,
-          text_sha256: proof.textSha256,
-          accepted_at: now,
-          ip_enc: await this.deps.keys.encrypt(
-            trx,
-            userId,
-            { table: 'consents', column: 'ip_enc', rowId: id },
-            meta.ip,
-          ),
-          user_agent_enc: await this.deps.keys.encrypt(
-            trx,
-            userId,
-            { table: 'consents', column: 'user_agent_enc', rowId: id },
-            meta.userAgent,
-          ),
-        })
-        .execute();
-      await appendAudit(
-        trx,
-        {
-          action: 'consent.sensitive_given',
-          actorId: userId,
-          actorRole: null,
-          subjectId: userId,
-          requestId: meta.requestId,
-          details: { purpose, version: proof.version, consentId: id },
-        },
-        now,
-      );
+      await this.insertConsent(trx, userId, { kind: 'sensitive', purpose }, proof, meta);
     });
   }
 
