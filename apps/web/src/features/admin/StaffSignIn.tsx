@@ -1,6 +1,6 @@
 import type { RequestCodeReply } from '@anxin/contracts';
 import { maskPhone, normalizeMainlandMobile } from '@anxin/domain';
-import { Alert, Button, Card, Checkbox, Form, Input, Result, Space, Typography } from 'antd';
+import { Alert, Button, Card, Form, Input, Result, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
@@ -44,7 +44,6 @@ export function StaffSignIn() {
   const [retryUntil, setRetryUntil] = useState<number | null>(null);
   const [code, setCode] = useState('');
   const [totp, setTotp] = useState('');
-  const [keepSignedIn, setKeepSignedIn] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError>();
   const resendIn = useCountdown(resendUntil);
@@ -84,7 +83,7 @@ export function StaffSignIn() {
     setBusy(true);
     setError(undefined);
     try {
-      const me = await api.verifyCode({ phone, code, app: 'staff', keepSignedIn });
+      const me = await api.verifyCode({ phone, code, app: 'staff' });
       session.setMe(me);
       if (me.stage === 'active') navigate('/', { replace: true });
     } catch (err) {
@@ -257,15 +256,6 @@ export function StaffSignIn() {
               {resendIn > 0 ? t('code.resendIn', { seconds: resendIn }) : t('code.resend')}
             </Button>
           </Space.Compact>
-        </Form.Item>
-        <Form.Item>
-          <Checkbox
-            checked={keepSignedIn}
-            onChange={(e) => setKeepSignedIn(e.target.checked)}
-            data-testid="keep-signed-in"
-          >
-            {t('code.keepSignedIn')}
-          </Checkbox>
         </Form.Item>
         <Space orientation="vertical" style={{ width: '100%' }}>
           <Button
