@@ -2,3 +2,4 @@ export * from './common.js';
 export * from './policy.js';
 export * from './auth.js';
 export * from './admin.js';
+export * from './onboarding.js';

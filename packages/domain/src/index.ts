@@ -1,3 +1,6 @@
 export * from './phone.js';
 export * from './otp-policy.js';
 export * from './device.js';
+export * from './resident-id.js';
+export * from './certificates.js';
+export * from './contact.js';
