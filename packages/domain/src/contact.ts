@@ -54,7 +54,9 @@ export function checkEmail(input: string): RuleResult<string> {
   const local = parts[0]!;
   const domain = parts[1]!.toLowerCase();
   const email = `${local}@${domain}`;
-  if (email.length > 254 || local.length > 64 || !LOCAL_PART.test(local)) return ruleFail(CONTACT_MESSAGES.EMAIL_FORMAT);
+  if (email.length > 254 || local.length > 64 || !LOCAL_PART.test(local)) {
+    return ruleFail(CONTACT_MESSAGES.EMAIL_FORMAT);
+  }
   const labels = domain.split('.');
   if (labels.length < 2 || !labels.every((l) => DOMAIN_LABEL.test(l)) || !TLD.test(labels[labels.length - 1]!)) {
     return ruleFail(CONTACT_MESSAGES.EMAIL_FORMAT);
