@@ -16,6 +16,9 @@ import { identityRoutes } from './features/identity/identity.routes.js';
 import { devOutboxRoutes } from './features/identity/dev-outbox.routes.js';
 import { policyRoutes } from './privacy/policy/policy.routes.js';
 import { auditRoutes } from './privacy/audit/audit.routes.js';
+import { onboardingRoutes } from './features/onboarding/onboarding.routes.js';
+import { directoryRoutes } from './features/directory/directory.routes.js';
+import { noticeRoutes } from './features/notices/notices.routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -104,6 +107,9 @@ export async function buildApp(deps: CoreDeps, fastifyOptions: FastifyServerOpti
   await app.register(devOutboxRoutes, { sms: deps.sms });
   await app.register(policyRoutes, { policy: services.policy });
   await app.register(auditRoutes, { db: deps.db, clock: deps.clock });
+  await app.register(onboardingRoutes, { onboarding: services.onboarding, review: services.review });
+  await app.register(directoryRoutes, { directory: services.directory });
+  await app.register(noticeRoutes, { notices: services.notices });
 
   const hasWeb = fs.existsSync(path.join(config.webDistDir, 'index.html'));
   if (hasWeb) {

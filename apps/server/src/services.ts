@@ -7,6 +7,13 @@ import { PolicyService } from './privacy/policy/policy.service.js';
 import { IdentityService } from './features/identity/identity.service.js';
 import { StaffService } from './features/identity/staff.service.js';
 import type { SmsProvider } from './features/identity/sms/sms-provider.js';
+import path from 'node:path';
+import { LocalBlobStore, type BlobStore } from './platform/blob-store.js';
+import { PhotoStore } from './features/onboarding/photo.store.js';
+import { OnboardingService } from './features/onboarding/onboarding.service.js';
+import { ReviewService } from './features/onboarding/review.service.js';
+import { NoticeService } from './features/notices/notices.service.js';
+import { DirectoryService } from './features/directory/directory.service.js';
 
 /** What the process creates once and passes down: no module-level singletons anywhere else. */
 export interface CoreDeps {
@@ -15,6 +22,8 @@ export interface CoreDeps {
   masterKey: Buffer;
   sms: SmsProvider;
   clock: Clock;
+  /** Encrypted file storage; defaults to a folder in the data dir. */
+  blobStore?: BlobStore;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -40,5 +49,10 @@ export function createServices(deps: CoreDeps) {
     identity,
     publicUrl: deps.config.publicUrl,
   });
-  return { derived, keys, policy, identity, staff };
+  const photos = new PhotoStore(keys, deps.blobStore ?? new LocalBlobStore(path.join(deps.config.dataDir, 'blobs')));
+  const notices = new NoticeService({ db: deps.db, clock: deps.clock });
+  const onboarding = new OnboardingService({ db: deps.db, keys, derived, clock: deps.clock, policy, photos });
+  const review = new ReviewService({ db: deps.db, keys, clock: deps.clock, onboarding, photos, notices });
+  const directory = new DirectoryService({ db: deps.db, photos });
+  return { derived, keys, policy, identity, staff, photos, notices, onboarding, review, directory };
 }

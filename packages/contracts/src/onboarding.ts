@@ -34,7 +34,15 @@ export const PHOTO_SLOTS = [
   'qualification_cert_cover',
   'qualification_cert_personal',
 ] as const;
-export const PhotoSlot = Type.Union(PHOTO_SLOTS.map((s) => Type.Literal(s)));
+export const PhotoSlot = Type.Union([
+  Type.Literal('avatar'),
+  Type.Literal('id_front'),
+  Type.Literal('id_back'),
+  Type.Literal('practice_cert_cover'),
+  Type.Literal('practice_cert_personal'),
+  Type.Literal('qualification_cert_cover'),
+  Type.Literal('qualification_cert_personal'),
+]);
 export type PhotoSlot = (typeof PHOTO_SLOTS)[number];
 
 const Str = (max: number) => Type.String({ maxLength: max });
@@ -211,7 +219,12 @@ export const RevealField = Type.Union([
   Type.Literal('id_number'),
   Type.Literal('practice_cert_no'),
   Type.Literal('qualification_cert_no'),
-  ...PHOTO_SLOTS.filter((s) => s !== 'avatar').map((s) => Type.Literal(`photo:${s}`)),
+  Type.Literal('photo:id_front'),
+  Type.Literal('photo:id_back'),
+  Type.Literal('photo:practice_cert_cover'),
+  Type.Literal('photo:practice_cert_personal'),
+  Type.Literal('photo:qualification_cert_cover'),
+  Type.Literal('photo:qualification_cert_personal'),
 ]);
 export type RevealField = Type.Static<typeof RevealField>;
 

@@ -118,7 +118,107 @@ export interface AuditAnchorTable {
   updated_at: Generated<Date>;
 }
 
+export interface BlobsTable {
+  id: string;
+  owner_id: string;
+  variant: 'full' | 'thumb';
+  parent_id: string | null;
+  content_type: string;
+  byte_size: number;
+  width: number;
+  height: number;
+  sha256: string;
+  created_at: CreatedAt;
+}
+export type PhotoColumn =
+  | 'photo_avatar'
+  | 'photo_id_front'
+  | 'photo_id_back'
+  | 'photo_practice_cert_cover'
+  | 'photo_practice_cert_personal'
+  | 'photo_qualification_cert_cover'
+  | 'photo_qualification_cert_personal';
+export type ApplicationStatus = 'draft' | 'submitted' | 'changes_requested' | 'approved' | 'rejected';
+export interface DoctorApplicationsTable extends Record<PhotoColumn, string | null> {
+  id: string;
+  user_id: string;
+  status: ApplicationStatus;
+  basic_enc: Buffer | null;
+  id_number_enc: Buffer | null;
+  id_number_bidx: Buffer | null;
+  practice_cert_enc: Buffer | null;
+  practice_cert_bidx: Buffer | null;
+  qualification_cert_enc: Buffer | null;
+  qualification_cert_bidx: Buffer | null;
+  professional_enc: Buffer | null;
+  practitioner_type: 'psychiatrist' | 'psychotherapist' | 'counsellor' | null;
+  submission_count: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  submitted_at: Timestamp | null;
+  decided_at: Timestamp | null;
+}
+export interface AutomatedDecisionsTable {
+  id: string;
+  subject_id: string;
+  kind: 'onboarding_precheck';
+  ref_id: string;
+  rule_set_version: string;
+  inputs_sha256: string;
+  outcome: 'pass' | 'flags';
+  rules: ColumnType<unknown[], string, string>;
+  created_at: Timestamp;
+}
+export interface ApplicationEventsTable {
+  id: string;
+  seq: Generated<number>;
+  application_id: string;
+  at: Timestamp;
+  kind: 'submitted' | 'prechecked' | 'changes_requested' | 'approved' | 'rejected';
+  actor_id: string | null;
+  reason_code: string | null;
+  reason_text_enc: Buffer | null;
+  decision_id: string | null;
+}
+export interface RevealGrantsTable {
+  id: string;
+  staff_id: string;
+  application_id: string;
+  fields: string[];
+  purpose: string;
+  expires_at: Timestamp;
+  created_at: Timestamp;
+}
+export interface NoticesTable {
+  id: string;
+  user_id: string;
+  kind: string;
+  data: ColumnType<Record<string, unknown>, string, string>;
+  created_at: Timestamp;
+  read_at: Timestamp | null;
+}
+export interface DoctorProfilesTable {
+  user_id: string;
+  name: string;
+  avatar_blob_id: string | null;
+  title: string | null;
+  hospital: string | null;
+  department: string | null;
+  practitioner_type: 'psychiatrist' | 'psychotherapist' | 'counsellor';
+  expertise: string[];
+  biography: ColumnType<Record<string, string | null>, string, string>;
+  verified_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface DB {
+  blobs: BlobsTable;
+  doctor_applications: DoctorApplicationsTable;
+  automated_decisions: AutomatedDecisionsTable;
+  application_events: ApplicationEventsTable;
+  reveal_grants: RevealGrantsTable;
+  notices: NoticesTable;
+  doctor_profiles: DoctorProfilesTable;
   subject_keys: SubjectKeysTable;
   key_tombstones: KeyTombstonesTable;
   users: UsersTable;

@@ -25,6 +25,8 @@ export const access = {
     apps: ['doctor', 'patient'],
     ...opts,
   }),
+  /** Signed-in doctor only. */
+  doctor: (): Access => ({ kind: 'user', apps: ['doctor'] }),
   /** Any signed-in account, staff included. */
   anyUser: (opts: { allowPendingStage?: boolean; allowPolicyPending?: boolean } = {}): Access => ({
     kind: 'user',

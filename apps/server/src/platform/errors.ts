@@ -68,6 +68,72 @@ export const ERRORS = {
     zh: () => '您尚未给出该项同意，无需撤回。',
     en: () => 'You have not given this consent, so there is nothing to withdraw.',
   },
+  PHOTO_TOO_LARGE: {
+    status: 413,
+    zh: (p) => `照片太大了，请选择 ${p.limitMb ?? 10} MB 以内的照片。`,
+    en: (p) => `The photo is too large; please choose one under ${p.limitMb ?? 10} MB.`,
+  },
+  PHOTO_TYPE_UNSUPPORTED: {
+    status: 415,
+    zh: () => '仅支持 JPEG、PNG、WebP 格式的照片。iPhone 用户可在“设置 > 相机 > 格式”中选择“兼容性最佳”后重新拍摄。',
+    en: () =>
+      'Only JPEG, PNG and WebP photos are accepted. On iPhone, choose Settings > Camera > Formats > Most Compatible and retake the photo.',
+  },
+  PHOTO_UNREADABLE: {
+    status: 400,
+    zh: () => '无法读取这张照片，文件可能已损坏，请重新拍摄或选择其他照片。',
+    en: () => 'This photo cannot be read; the file may be damaged. Please retake it or choose another.',
+  },
+  PHOTO_TOO_SMALL: {
+    status: 400,
+    zh: (p) => `照片分辨率太低（短边至少 ${p.min ?? 300} 像素），审核人员无法看清，请重新拍摄。`,
+    en: (p) =>
+      `The photo resolution is too low (at least ${p.min ?? 300} px on the short side) to be read; please retake it.`,
+  },
+  PHOTO_NOT_FOUND: { status: 404, zh: () => '还没有上传这张照片。', en: () => 'No photo has been uploaded here yet.' },
+  SENSITIVE_CONSENT_REQUIRED: {
+    status: 409,
+    zh: () => '提交入驻申请前，请先阅读并同意处理敏感个人信息的单独告知。',
+    en: () => 'Before submitting, please read and accept the separate notice on processing sensitive personal data.',
+  },
+  APPLICATION_INCOMPLETE: {
+    status: 400,
+    zh: (p) => `还缺少“${p.label ?? '必填项'}”：${p.purpose ?? ''}请补充后再提交，其他功能不受影响。`,
+    en: (p) =>
+      `"${p.labelEn ?? 'A required item'}" is still missing: ${p.purposeEn ?? ''} Please add it and submit again; everything else keeps working.`,
+  },
+  APPLICATION_INVALID: {
+    status: 400,
+    zh: (p) => `“${p.label ?? '某项信息'}”有误：${p.detail ?? '请核对后修改。'}`,
+    en: (p) => `"${p.labelEn ?? 'A field'}" is not valid: ${p.detailEn ?? 'please check it.'}`,
+  },
+  APPLICATION_NOT_EDITABLE: {
+    status: 409,
+    zh: () => '申请正在审核中，暂时不能修改。审核结果出来后会通知你。',
+    en: () => 'Your application is being reviewed and cannot be changed right now. We will notify you of the result.',
+  },
+  APPLICATION_NOT_FOUND: { status: 404, zh: () => '找不到该入驻申请。', en: () => 'Application not found.' },
+  APPLICATION_NOT_PENDING: {
+    status: 409,
+    zh: () => '该申请当前不在待审核状态，可能已被其他审核人员处理，请刷新。',
+    en: () => 'This application is not awaiting review; another reviewer may have decided it. Please refresh.',
+  },
+  REVEAL_REQUIRED: {
+    status: 403,
+    zh: () => '查看原图前，请先说明目的并点击“查看完整信息”。',
+    en: () => 'To see the original, state a purpose with "Reveal" first.',
+  },
+  REASON_TEMPLATE_UNKNOWN: {
+    status: 400,
+    zh: () => '请选择与该决定相符的理由模板。',
+    en: () => 'Please choose a reason template that matches this decision.',
+  },
+  DOCTOR_NOT_FOUND: {
+    status: 404,
+    zh: () => '找不到这位医生，可能已停止执业。',
+    en: () => 'Doctor not found; they may no longer practise here.',
+  },
+  NOTICE_NOT_FOUND: { status: 404, zh: () => '找不到这条通知。', en: () => 'Notice not found.' },
   PHONE_REQUIRED: { status: 400, zh: () => '请输入手机号。', en: () => 'Please enter your mobile number.' },
   PHONE_NOT_MAINLAND_MOBILE: {
     status: 400,

@@ -23,6 +23,14 @@ export const AUDIT_ACTIONS = [
   'audit.verified',
   'audit.retention_purged',
   'keys.destroyed',
+  'onboarding.photo_uploaded',
+  'onboarding.photo_deleted',
+  'onboarding.submitted',
+  'onboarding.prechecked',
+  'onboarding.decided',
+  'onboarding.reopened',
+  'profile.published',
+  'profile.updated',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

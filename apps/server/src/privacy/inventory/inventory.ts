@@ -13,7 +13,17 @@ export type Category =
   | 'device.network'
   | 'consent.record'
   | 'security.audit'
-  | 'crypto.key';
+  | 'crypto.key'
+  | 'identity.name'
+  | 'identity.id_number'
+  | 'identity.document_photo'
+  | 'credential.certificate'
+  | 'profile.professional'
+  | 'profile.public'
+  | 'profile.photo'
+  | 'review.record'
+  | 'automated.decision'
+  | 'notice.record';
 
 export interface PersonalColumn {
   sensitivity: 'personal' | 'sensitive';
@@ -45,7 +55,227 @@ const pseudonymousUserRef = personal({
   protection: 'pseudonymous_id',
 });
 
+const sensitive = (c: Omit<PersonalColumn, 'sensitivity'>): PersonalColumn => ({ sensitivity: 'sensitive', ...c });
+const photoRef = (category: Category): PersonalColumn =>
+  sensitive({
+    category,
+    purposes: ['identity_verification'],
+    legalBasis: 'separate_consent',
+    retention: 'account_lifetime',
+    protection: 'encrypted',
+  });
+
 export const INVENTORY: Record<string, Record<string, ColumnClass>> = {
+  blobs: {
+    id: ID,
+    owner_id: pseudonymousUserRef,
+    variant: FLAG,
+    parent_id: ID,
+    content_type: FLAG,
+    byte_size: FLAG,
+    width: FLAG,
+    height: FLAG,
+    sha256: none('hash of ciphertext-protected content; the content itself is in the encrypted blob store'),
+    created_at: TIME,
+  },
+  doctor_applications: {
+    id: ID,
+    user_id: pseudonymousUserRef,
+    status: FLAG,
+    basic_enc: personal({
+      category: 'identity.name',
+      purposes: ['identity_verification', 'service', 'support'],
+      legalBasis: 'contract',
+      retention: 'account_lifetime',
+      protection: 'encrypted',
+    }),
+    id_number_enc: sensitive({
+      category: 'identity.id_number',
+      purposes: ['identity_verification', 'regulatory_reporting'],
+      legalBasis: 'separate_consent',
+      retention: 'account_lifetime',
+      protection: 'encrypted',
+    }),
+    id_number_bidx: sensitive({
+      category: 'identity.id_number',
+      purposes: ['security'],
+      legalBasis: 'separate_consent',
+      retention: 'account_lifetime',
+      protection: 'blind_index',
+    }),
+    practice_cert_enc: sensitive({
+      category: 'credential.certificate',
+      purposes: ['identity_verification', 'regulatory_reporting'],
+      legalBasis: 'separate_consent',
+      retention: 'account_lifetime',
+      protection: 'encrypted',
+    }),
+    practice_cert_bidx: sensitive({
+      category: 'credential.certificate',
+      purposes: ['security'],
+      legalBasis: 'separate_consent',
+      retention: 'account_lifetime',
+      protection: 'blind_index',
+    }),
+    qualification_cert_enc: sensitive({
+      category: 'credential.certificate',
+      purposes: ['identity_verification', 'regulatory_reporting'],
+      legalBasis: 'separate_consent',
+      retention: 'account_lifetime',
+      protection: 'encrypted',
+    }),
+    qualification_cert_bidx: sensitive({
+      category: 'credential.certificate',
+      purposes: ['security'],
+      legalBasis: 'separate_consent',
+      retention: 'account_lifetime',
+      protection: 'blind_index',
+    }),
+    professional_enc: personal({
+      category: 'profile.professional',
+      purposes: ['identity_verification', 'service'],
+      legalBasis: 'contract',
+      retention: 'account_lifetime',
+      protection: 'encrypted',
+    }),
+    practitioner_type: FLAG,
+    photo_avatar: personal({
+      category: 'profile.photo',
+      purposes: ['service'],
+      legalBasis: 'contract',
+      retention: 'account_lifetime',
+      protection: 'encrypted',
+    }),
+    photo_id_front: photoRef('identity.document_photo'),
+    photo_id_back: photoRef('identity.document_photo'),
+    photo_practice_cert_cover: photoRef('credential.certificate'),
+    photo_practice_cert_personal: photoRef('credential.certificate'),
+    photo_qualification_cert_cover: photoRef('credential.certificate'),
+    photo_qualification_cert_personal: photoRef('credential.certificate'),
+    submission_count: FLAG,
+    created_at: TIME,
+    updated_at: TIME,
+    submitted_at: TIME,
+    decided_at: TIME,
+  },
+  automated_decisions: {
+    id: ID,
+    subject_id: pseudonymousUserRef,
+    kind: FLAG,
+    ref_id: ID,
+    rule_set_version: FLAG,
+    inputs_sha256: none('hash of the inputs; the inputs themselves are not kept here'),
+    outcome: personal({
+      category: 'automated.decision',
+      purposes: ['identity_verification'],
+      legalBasis: 'contract',
+      retention: 'account_lifetime',
+      protection: 'clear',
+    }),
+    rules: personal({
+      category: 'automated.decision',
+      purposes: ['identity_verification'],
+      legalBasis: 'contract',
+      retention: 'account_lifetime',
+      protection: 'clear',
+    }),
+    created_at: TIME,
+  },
+  application_events: {
+    id: ID,
+    seq: FLAG,
+    application_id: ID,
+    at: TIME,
+    kind: FLAG,
+    actor_id: pseudonymousUserRef,
+    reason_code: FLAG,
+    reason_text_enc: personal({
+      category: 'review.record',
+      purposes: ['identity_verification', 'audit'],
+      legalBasis: 'contract',
+      retention: 'account_lifetime',
+      protection: 'encrypted',
+    }),
+    decision_id: ID,
+  },
+  reveal_grants: {
+    id: ID,
+    staff_id: pseudonymousUserRef,
+    application_id: ID,
+    fields: FLAG,
+    purpose: FLAG,
+    expires_at: TIME,
+    created_at: TIME,
+  },
+  notices: {
+    id: ID,
+    user_id: pseudonymousUserRef,
+    kind: FLAG,
+    data: none('ids and status values only'),
+    created_at: TIME,
+    read_at: personal({
+      category: 'notice.record',
+      purposes: ['service'],
+      legalBasis: 'contract',
+      retention: 'account_lifetime',
+      protection: 'clear',
+    }),
+  },
+  doctor_profiles: {
+    user_id: pseudonymousUserRef,
+    name: personal({
+      category: 'profile.public',
+      purposes: ['service'],
+      legalBasis: 'consent',
+      retention: 'account_lifetime',
+      protection: 'clear',
+    }),
+    avatar_blob_id: personal({
+      category: 'profile.photo',
+      purposes: ['service'],
+      legalBasis: 'consent',
+      retention: 'account_lifetime',
+      protection: 'encrypted',
+    }),
+    title: personal({
+      category: 'profile.public',
+      purposes: ['service'],
+      legalBasis: 'consent',
+      retention: 'account_lifetime',
+      protection: 'clear',
+    }),
+    hospital: personal({
+      category: 'profile.public',
+      purposes: ['service'],
+      legalBasis: 'consent',
+      retention: 'account_lifetime',
+      protection: 'clear',
+    }),
+    department: personal({
+      category: 'profile.public',
+      purposes: ['service'],
+      legalBasis: 'consent',
+      retention: 'account_lifetime',
+      protection: 'clear',
+    }),
+    practitioner_type: FLAG,
+    expertise: personal({
+      category: 'profile.public',
+      purposes: ['service'],
+      legalBasis: 'consent',
+      retention: 'account_lifetime',
+      protection: 'clear',
+    }),
+    biography: personal({
+      category: 'profile.public',
+      purposes: ['service'],
+      legalBasis: 'consent',
+      retention: 'account_lifetime',
+      protection: 'clear',
+    }),
+    verified_at: TIME,
+    updated_at: TIME,
+  },
   schema_migrations: { name: FLAG, checksum: FLAG, applied_at: TIME },
   subject_keys: {
     subject_id: ID,

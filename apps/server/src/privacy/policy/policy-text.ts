@@ -31,6 +31,31 @@ const CATEGORY_LABELS: Record<string, { zh: string; en: string }> = {
   'consent.record': { zh: '同意记录', en: 'Consent records' },
   'security.audit': { zh: '操作审计记录', en: 'Audit records' },
   'crypto.key': { zh: '您专属的数据加密密钥', en: 'Your own data-encryption key' },
+  'identity.name': { zh: '姓名、联系电话、电子邮箱和入驻来源', en: 'Name, contact phone, email and referral source' },
+  'identity.id_number': { zh: '居民身份证号码（敏感个人信息）', en: 'Resident ID number (sensitive)' },
+  'identity.document_photo': {
+    zh: '身份证正反面照片（敏感个人信息）',
+    en: 'ID card photos, front and back (sensitive)',
+  },
+  'credential.certificate': {
+    zh: '医师执业证书、资格证书的编号及照片（敏感个人信息）',
+    en: 'Practice and qualification certificate numbers and photos (sensitive)',
+  },
+  'profile.professional': {
+    zh: '执业信息（就职医院、科室、职称、职务、工号、擅长领域、个人简介等）',
+    en: 'Professional details (hospital, department, title, position, staff number, expertise, biography)',
+  },
+  'profile.public': {
+    zh: '公开的医生主页信息（姓名、职称、医院、科室、擅长、简介）',
+    en: 'Public doctor profile (name, title, hospital, department, expertise, biography)',
+  },
+  'profile.photo': { zh: '头像', en: 'Avatar' },
+  'review.record': { zh: '入驻审核记录', en: 'Onboarding review records' },
+  'automated.decision': {
+    zh: '自动化预审结果（仅作提示，由人工审核决定）',
+    en: 'Automated pre-check results (advice only; a person decides)',
+  },
+  'notice.record': { zh: '站内通知的阅读状态', en: 'In-app notices and whether you read them' },
 };
 
 /**

@@ -1,0 +1,521 @@
+import crypto from 'node:crypto';
+import type { ApplicationForm, MyApplication, PhotoSlot, Precheck, TimelineEvent } from '@anxin/contracts';
+import { PHOTO_SLOTS } from '@anxin/contracts';
+import {
+  missingItems,
+  normalizeResidentId,
+  PRECHECK_RULE_SET_VERSION,
+  runPrecheck,
+  validateForm,
+  labelOf,
+} from '@anxin/domain';
+import type { Db, Queryable } from '../../db/database.js';
+import type { DoctorApplicationsTable } from '../../db/schema.js';
+import type { Selectable } from 'kysely';
+import { blindIndex } from '../../crypto/blind-index.js';
+import type { KeyStore } from '../../crypto/key-store.js';
+import type { DerivedKeys } from '../../crypto/master-key.js';
+import { appendAudit, canonicalJson } from '../../privacy/audit/audit.js';
+import type { PolicyService, RequestMeta } from '../../privacy/policy/policy.service.js';
+import { AppError } from '../../platform/errors.js';
+import type { Clock } from '../../platform/clock.js';
+import type { Actor } from '../identity/identity.service.js';
+import { processPhoto } from './photo-pipeline.js';
+import type { PhotoStore } from './photo.store.js';
+import { reasonLabel } from './review-reasons.js';
+import * as repo from './onboarding.repo.js';
+
+export type ApplicationRow = Selectable<DoctorApplicationsTable>;
+type Row = ApplicationRow;
+
+export interface OnboardingDeps {
+  db: Db;
+  keys: KeyStore;
+  derived: DerivedKeys;
+  clock: Clock;
+  policy: PolicyService;
+  photos: PhotoStore;
+}
+
+/** Fields a doctor may change on a live profile without a new review (ONB-6); everything else is a credential. */
+const PROFILE_ONLY_FIELDS = ['expertise', 'biography'] as const;
+
+const enc = (column: string, rowId: string) => ({ table: 'doctor_applications', column, rowId });
+
+/** Beijing calendar day: date rules (age, future birthdays) follow the mainland calendar, not the server's zone. */
+export function beijingToday(now: Date): Date {
+  const shifted = new Date(now.getTime() + 8 * 3600_000);
+  return new Date(Date.UTC(shifted.getUTCFullYear(), shifted.getUTCMonth(), shifted.getUTCDate()));
+}
+
+export class OnboardingService {
+  constructor(private readonly deps: OnboardingDeps) {}
+
+  // ---- reading ---------------------------------------------------------------------------------------------
+
+  /** The stored form, decrypted (owner or reviewer use; callers decide what leaves the server). */
+  async readForm(db: Queryable, row: Row): Promise<ApplicationForm> {
+    const { keys } = this.deps;
+    const text = async (column: keyof Row & string) => {
+      const blob = row[column] as Buffer | null;
+      return blob ? keys.decryptText(db, row.user_id, enc(column, row.id), blob) : undefined;
+    };
+    const basicJson = await text('basic_enc');
+    const professionalJson = await text('professional_enc');
+    const basic = basicJson ? (JSON.parse(basicJson) as NonNullable<ApplicationForm['basic']>) : {};
+    const idNumber = await text('id_number_enc');
+    const practiceCertNo = await text('practice_cert_enc');
+    const qualificationCertNo = await text('qualification_cert_enc');
+    const professional = professionalJson
+      ? (JSON.parse(professionalJson) as NonNullable<ApplicationForm['professional']>)
+      : {};
+    return {
+      basic: { ...basic, ...(idNumber ? { idNumber } : {}) },
+      credentials: {
+        ...(practiceCertNo ? { practiceCertNo } : {}),
+        ...(qualificationCertNo ? { qualificationCertNo } : {}),
+      },
+      professional: { ...professional, ...(row.practitioner_type ? { practitionerType: row.practitioner_type } : {}) },
+    };
+  }
+
+  async photoInfo(db: Queryable, row: Row | undefined) {
+    const present = PHOTO_SLOTS.map((slot) => [slot, row?.[repo.photoColumn(slot)] ?? null] as const);
+    const blobs = await repo.findBlobs(
+      db,
+      present.flatMap(([, id]) => (id ? [id] : [])),
+    );
+    const byId = new Map(blobs.map((b) => [b.id, b]));
+    const info = new Map<PhotoSlot, { width: number; height: number; bytes: number; uploadedAt: string }>();
+    for (const [slot, id] of present) {
+      const b = id ? byId.get(id) : undefined;
+      if (b)
+        info.set(slot, {
+          width: b.width,
+          height: b.height,
+          bytes: b.byte_size,
+          uploadedAt: new Date(b.created_at).toISOString(),
+        });
+    }
+    return info;
+  }
+
+  async timeline(db: Queryable, row: Row): Promise<TimelineEvent[]> {
+    const events = await repo.listEvents(db, row.id);
+    return Promise.all(
+      events.map(async (e) => ({
+        at: new Date(e.at).toISOString(),
+        kind: e.kind,
+        reasonCode: e.reason_code,
+        reasonText: e.reason_text_enc
+          ? await this.deps.keys.decryptText(
+              db,
+              row.user_id,
+              { table: 'application_events', column: 'reason_text_enc', rowId: e.id },
+              e.reason_text_enc,
+            )
+          : null,
+        reasonLabel: e.reason_code ? reasonLabel(e.reason_code) : null,
+      })),
+    );
+  }
+
+  async precheckOf(db: Queryable, applicationId: string): Promise<Precheck | null> {
+    const d = await repo.latestPrecheck(db, applicationId);
+    if (!d) return null;
+    return {
+      id: d.id,
+      ruleSetVersion: d.rule_set_version,
+      inputsSha256: d.inputs_sha256,
+      outcome: d.outcome,
+      rules: d.rules as Precheck['rules'],
+      decidedAt: new Date(d.created_at).toISOString(),
+      humanReviewRequired: true,
+    };
+  }
+
+  async mine(actor: Actor): Promise<MyApplication> {
+    const { db } = this.deps;
+    const row = await repo.findApplicationByUser(db, actor.userId);
+    const user = await db
+      .selectFrom('users')
+      .select('created_at')
+      .where('id', '=', actor.userId)
+      .executeTakeFirstOrThrow();
+    const consent = await this.deps.policy.hasSensitiveConsent(actor.userId, 'onboarding');
+    const profile = await db
+      .selectFrom('doctor_profiles')
+      .select('user_id')
+      .where('user_id', '=', actor.userId)
+      .executeTakeFirst();
+    const form: ApplicationForm = row ? await this.readForm(db, row) : {};
+    const photos = await this.photoInfo(db, row);
+    const { errors, derived } = validateForm(form, beijingToday(this.deps.clock.now()));
+    return {
+      status: row?.status ?? 'draft',
+      form,
+      derived: derived ? { birthday: derived.birthday, gender: derived.gender, age: derived.age } : null,
+      photos: Object.fromEntries(PHOTO_SLOTS.map((s) => [s, photos.get(s) ?? null])),
+      missing: missingItems(form, new Set(photos.keys())).map((m) => ({
+        field: m.field,
+        label: m.label,
+        purpose: m.purpose,
+      })),
+      precheck: row ? await this.precheckOf(db, row.id) : null,
+      timeline: row ? await this.timeline(db, row) : [],
+      registeredAt: new Date(user.created_at).toISOString(),
+      updatedAt: row ? new Date(row.updated_at).toISOString() : null,
+      profileLive: Boolean(profile),
+      sensitiveConsentGiven: consent,
+      fieldErrors: errors,
+    };
+  }
+
+  // ---- writing ---------------------------------------------------------------------------------------------
+
+  /** Get (and lock) the doctor's application row, creating the draft on first use. */
+  private async lockOrCreate(trx: Queryable, userId: string): Promise<Row> {
+    const existing = await repo.lockApplicationByUser(trx, userId);
+    if (existing) return existing;
+    await trx
+      .insertInto('doctor_applications')
+      .values({ id: crypto.randomUUID(), user_id: userId, status: 'draft', updated_at: this.deps.clock.now() })
+      .onConflict((oc) => oc.column('user_id').doNothing())
+      .execute();
+    return (await repo.lockApplicationByUser(trx, userId))!;
+  }
+
+  private assertEditable(row: Row) {
+    if (row.status === 'submitted') throw new AppError('APPLICATION_NOT_EDITABLE');
+  }
+
+  /** The status after an edit: an approved doctor changing credentials goes back to review; the profile stays live. */
+  private statusAfterEdit(row: Row, credentialsChanged: boolean): Row['status'] {
+    if (row.status === 'approved') return credentialsChanged ? 'draft' : 'approved';
+    if (row.status === 'rejected') return 'draft';
+    return row.status;
+  }
+
+  async saveDraft(actor: Actor, form: ApplicationForm, meta: RequestMeta): Promise<MyApplication> {
+    const { db, keys, clock } = this.deps;
+    await db.transaction().execute(async (trx) => {
+      const row = await this.lockOrCreate(trx, actor.userId);
+      this.assertEditable(row);
+      const before = await this.readForm(trx, row);
+      const basic = { ...(form.basic ?? {}) };
+      const idNumber = basic.idNumber?.trim() ? normalizeResidentId(basic.idNumber) : undefined;
+      delete basic.idNumber;
+      const professional = { ...(form.professional ?? {}) };
+      const practitionerType = professional.practitionerType ?? null;
+      delete professional.practitionerType;
+      const practiceCertNo = form.credentials?.practiceCertNo?.replace(/\s/g, '').toUpperCase() || undefined;
+      const qualificationCertNo = form.credentials?.qualificationCertNo?.replace(/\s/g, '').toUpperCase() || undefined;
+      const seal = async (column: string, value: string | undefined) =>
+        value ? keys.encrypt(trx, actor.userId, enc(column, row.id), value) : null;
+      const index = (value: string | undefined) =>
+        value ? blindIndex(this.deps.derived.blindIndex, 'certificate', value) : null;
+
+      const after: ApplicationForm = {
+        basic: { ...basic, ...(idNumber ? { idNumber } : {}) },
+        credentials: { practiceCertNo, qualificationCertNo },
+        professional: { ...professional, ...(practitionerType ? { practitionerType } : {}) },
+      };
+      const credentialsChanged = !sameCredentials(before, after);
+      const status = this.statusAfterEdit(row, credentialsChanged);
+      await trx
+        .updateTable('doctor_applications')
+        .set({
+          basic_enc: await seal('basic_enc', JSON.stringify(basic)),
+          id_number_enc: await seal('id_number_enc', idNumber),
+          id_number_bidx: idNumber ? blindIndex(this.deps.derived.blindIndex, 'resident_id', idNumber) : null,
+          practice_cert_enc: await seal('practice_cert_enc', practiceCertNo),
+          practice_cert_bidx: index(practiceCertNo),
+          qualification_cert_enc: await seal('qualification_cert_enc', qualificationCertNo),
+          qualification_cert_bidx: index(qualificationCertNo),
+          professional_enc: await seal('professional_enc', JSON.stringify(professional)),
+          practitioner_type: practitionerType,
+          status,
+          updated_at: clock.now(),
+        })
+        .where('id', '=', row.id)
+        .execute();
+      if (row.status === 'approved') {
+        if (status === 'draft') {
+          await appendAudit(
+            trx,
+            {
+              action: 'onboarding.reopened',
+              actorId: actor.userId,
+              actorRole: 'doctor',
+              subjectId: actor.userId,
+              requestId: meta.requestId,
+              details: { applicationId: row.id },
+            },
+            clock.now(),
+          );
+        } else {
+          await this.updateLiveProfile(trx, actor.userId, after, meta);
+        }
+      }
+    });
+    return this.mine(actor);
+  }
+
+  /** ONB-6: non-credential edits (expertise, biography, avatar) go live at once on an approved profile. */
+  private async updateLiveProfile(trx: Queryable, userId: string, form: ApplicationForm, meta: RequestMeta) {
+    const p = form.professional ?? {};
+    await trx
+      .updateTable('doctor_profiles')
+      .set({
+        expertise: p.expertise ?? [],
+        biography: JSON.stringify(biographyOf(form)),
+        updated_at: this.deps.clock.now(),
+      })
+      .where('user_id', '=', userId)
+      .execute();
+    await appendAudit(
+      trx,
+      {
+        action: 'profile.updated',
+        actorId: userId,
+        actorRole: 'doctor',
+        subjectId: userId,
+        requestId: meta.requestId,
+        details: { fields: [...PROFILE_ONLY_FIELDS] },
+      },
+      this.deps.clock.now(),
+    );
+  }
+
+  async uploadPhoto(actor: Actor, slot: PhotoSlot, bytes: Buffer, meta: RequestMeta): Promise<MyApplication> {
+    const processed = await processPhoto(bytes);
+    const { db, clock } = this.deps;
+    await db.transaction().execute(async (trx) => {
+      const row = await this.lockOrCreate(trx, actor.userId);
+      this.assertEditable(row);
+      const column = repo.photoColumn(slot);
+      const previous = row[column];
+      const blobId = await this.deps.photos.save(trx, actor.userId, processed.full, processed.thumb);
+      const status = slot === 'avatar' ? row.status : this.statusAfterEdit(row, true);
+      await trx
+        .updateTable('doctor_applications')
+        .set({ [column]: blobId, status, updated_at: clock.now() })
+        .where('id', '=', row.id)
+        .execute();
+      if (previous) await this.deps.photos.remove(trx, previous);
+      if (slot === 'avatar') {
+        await trx
+          .updateTable('doctor_profiles')
+          .set({ avatar_blob_id: blobId, updated_at: clock.now() })
+          .where('user_id', '=', actor.userId)
+          .execute();
+      }
+      await appendAudit(
+        trx,
+        {
+          action: 'onboarding.photo_uploaded',
+          actorId: actor.userId,
+          actorRole: 'doctor',
+          subjectId: actor.userId,
+          requestId: meta.requestId,
+          details: { slot, width: processed.full.width, height: processed.full.height },
+        },
+        clock.now(),
+      );
+      if (row.status === 'approved' && status === 'draft') {
+        await appendAudit(
+          trx,
+          {
+            action: 'onboarding.reopened',
+            actorId: actor.userId,
+            actorRole: 'doctor',
+            subjectId: actor.userId,
+            requestId: meta.requestId,
+            details: { applicationId: row.id },
+          },
+          clock.now(),
+        );
+      }
+    });
+    return this.mine(actor);
+  }
+
+  async deletePhoto(actor: Actor, slot: PhotoSlot, meta: RequestMeta): Promise<MyApplication> {
+    const { db, clock } = this.deps;
+    await db.transaction().execute(async (trx) => {
+      const row = await repo.lockApplicationByUser(trx, actor.userId);
+      const column = repo.photoColumn(slot);
+      if (!row || !row[column]) throw new AppError('PHOTO_NOT_FOUND');
+      this.assertEditable(row);
+      await trx
+        .updateTable('doctor_applications')
+        .set({ [column]: null, status: this.statusAfterEdit(row, slot !== 'avatar'), updated_at: clock.now() })
+        .where('id', '=', row.id)
+        .execute();
+      await this.deps.photos.remove(trx, row[column]!);
+      await appendAudit(
+        trx,
+        {
+          action: 'onboarding.photo_deleted',
+          actorId: actor.userId,
+          actorRole: 'doctor',
+          subjectId: actor.userId,
+          requestId: meta.requestId,
+          details: { slot },
+        },
+        clock.now(),
+      );
+    });
+    return this.mine(actor);
+  }
+
+  async ownPhoto(actor: Actor, slot: PhotoSlot, variant: 'full' | 'thumb') {
+    const row = await repo.findApplicationByUser(this.deps.db, actor.userId);
+    const id = row?.[repo.photoColumn(slot)];
+    if (!id) throw new AppError('PHOTO_NOT_FOUND');
+    return this.deps.photos.read(this.deps.db, id, variant);
+  }
+
+  /** ONB-2/ONB-3: completeness and field rules, then the automated pre-check, recorded as an automated decision. */
+  async submit(actor: Actor, meta: RequestMeta): Promise<MyApplication> {
+    const { db, clock } = this.deps;
+    if (!(await this.deps.policy.hasSensitiveConsent(actor.userId, 'onboarding')))
+      throw new AppError('SENSITIVE_CONSENT_REQUIRED');
+    await db.transaction().execute(async (trx) => {
+      const row = await repo.lockApplicationByUser(trx, actor.userId);
+      if (!row) {
+        const first = missingItems({}, new Set())[0]!;
+        throw new AppError('APPLICATION_INCOMPLETE', { field: first.field, ...localised(first) });
+      }
+      this.assertEditable(row);
+      const form = await this.readForm(trx, row);
+      const photos = await this.photoInfo(trx, row);
+      const missing = missingItems(form, new Set(photos.keys()));
+      if (missing.length > 0)
+        throw new AppError('APPLICATION_INCOMPLETE', { field: missing[0]!.field, ...localised(missing[0]!) });
+      const today = beijingToday(clock.now());
+      const invalid = validateForm(form, today).errors[0];
+      if (invalid) {
+        const label = labelOf(invalid.field);
+        throw new AppError('APPLICATION_INVALID', {
+          field: invalid.field,
+          label: label.zh,
+          labelEn: label.en,
+          detail: invalid.message.zh,
+          detailEn: invalid.message.en,
+        });
+      }
+      const now = clock.now();
+      const rules = runPrecheck({
+        form,
+        photos,
+        duplicateIdNumber: await repo.hasOtherWithIndex(trx, actor.userId, 'id_number_bidx', row.id_number_bidx),
+        duplicateCertificate:
+          (await repo.hasOtherWithIndex(trx, actor.userId, 'practice_cert_bidx', row.practice_cert_bidx)) ||
+          (await repo.hasOtherWithIndex(trx, actor.userId, 'qualification_cert_bidx', row.qualification_cert_bidx)),
+        today,
+      });
+      const outcome = rules.some((r) => r.outcome === 'flag') ? 'flags' : 'pass';
+      const decisionId = crypto.randomUUID();
+      // A keyed hash of exactly what the rules saw: provable later ("these inputs gave this result"), useless for guessing them.
+      const inputsSha256 = crypto
+        .createHmac('sha256', this.deps.derived.blindIndex)
+        .update(canonicalJson({ form, photos: Object.fromEntries(photos) }))
+        .digest('hex');
+      await trx
+        .insertInto('automated_decisions')
+        .values({
+          id: decisionId,
+          subject_id: actor.userId,
+          kind: 'onboarding_precheck',
+          ref_id: row.id,
+          rule_set_version: PRECHECK_RULE_SET_VERSION,
+          inputs_sha256: inputsSha256,
+          outcome,
+          rules: JSON.stringify(rules),
+          created_at: now,
+        })
+        .execute();
+      await trx
+        .updateTable('doctor_applications')
+        .set({ status: 'submitted', submitted_at: now, updated_at: now, submission_count: row.submission_count + 1 })
+        .where('id', '=', row.id)
+        .execute();
+      await trx
+        .insertInto('application_events')
+        .values([
+          { id: crypto.randomUUID(), application_id: row.id, at: now, kind: 'submitted', actor_id: actor.userId },
+          {
+            id: crypto.randomUUID(),
+            application_id: row.id,
+            at: new Date(now.getTime() + 1),
+            kind: 'prechecked',
+            decision_id: decisionId,
+          },
+        ])
+        .execute();
+      await appendAudit(
+        trx,
+        {
+          action: 'onboarding.submitted',
+          actorId: actor.userId,
+          actorRole: 'doctor',
+          subjectId: actor.userId,
+          requestId: meta.requestId,
+          details: { applicationId: row.id, submission: row.submission_count + 1 },
+        },
+        now,
+      );
+      await appendAudit(
+        trx,
+        {
+          action: 'onboarding.prechecked',
+          actorId: null,
+          actorRole: 'system',
+          subjectId: actor.userId,
+          requestId: meta.requestId,
+          details: {
+            decisionId,
+            outcome,
+            flags: rules.filter((r) => r.outcome === 'flag').map((r) => r.rule),
+            ruleSet: PRECHECK_RULE_SET_VERSION,
+          },
+        },
+        now,
+      );
+    });
+    return this.mine(actor);
+  }
+}
+
+function localised(item: { label: { zh: string; en: string }; purpose: { zh: string; en: string } }) {
+  return { label: item.label.zh, labelEn: item.label.en, purpose: item.purpose.zh, purposeEn: item.purpose.en };
+}
+
+export function biographyOf(form: ApplicationForm) {
+  const b = form.professional?.biography ?? {};
+  return {
+    education: b.education ?? null,
+    practice: b.practice ?? null,
+    academic: b.academic ?? null,
+    cases: b.cases ?? null,
+  };
+}
+
+/** Everything except expertise and biography counts as a credential: changing it needs a new review. */
+function sameCredentials(a: ApplicationForm, b: ApplicationForm): boolean {
+  const strip = (f: ApplicationForm) => {
+    const professional = { ...(f.professional ?? {}) } as Record<string, unknown>;
+    for (const k of PROFILE_ONLY_FIELDS) delete professional[k];
+    return canonicalJson({
+      basic: f.basic ?? {},
+      credentials: stripEmpty(f.credentials ?? {}),
+      professional: stripEmpty(professional),
+    });
+  };
+  return strip(a) === strip(b);
+}
+
+function stripEmpty(o: Record<string, unknown>) {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '' && v !== null));
+}

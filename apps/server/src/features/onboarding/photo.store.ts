@@ -1,0 +1,83 @@
+import crypto from 'node:crypto';
+import type { Queryable } from '../../db/database.js';
+import type { KeyStore } from '../../crypto/key-store.js';
+import type { BlobStore } from '../../platform/blob-store.js';
+import { AppError } from '../../platform/errors.js';
+import type { ProcessedImage } from './photo-pipeline.js';
+
+/**
+ * Encrypted photos: the bytes are sealed with the owner's data key (AAD binds the blob id) before they reach the
+ * blob store, so the store (a folder today, S3 tomorrow) never holds anything readable, and crypto-shredding the
+ * owner makes every copy unreadable.
+ */
+export class PhotoStore {
+  constructor(
+    private readonly keys: KeyStore,
+    private readonly blobs: BlobStore,
+  ) {}
+
+  private ref(id: string) {
+    return { table: 'blobs', column: 'content', rowId: id };
+  }
+
+  async save(db: Queryable, ownerId: string, full: ProcessedImage, thumb: ProcessedImage): Promise<string> {
+    const fullId = crypto.randomUUID();
+    const thumbId = crypto.randomUUID();
+    for (const [id, img, variant, parent] of [
+      [fullId, full, 'full', null],
+      [thumbId, thumb, 'thumb', fullId],
+    ] as const) {
+      const sealed = await this.keys.encrypt(db, ownerId, this.ref(id), img.bytes);
+      await db
+        .insertInto('blobs')
+        .values({
+          id,
+          owner_id: ownerId,
+          variant,
+          parent_id: parent,
+          content_type: img.contentType,
+          byte_size: img.bytes.length,
+          width: img.width,
+          height: img.height,
+          sha256: crypto.createHash('sha256').update(sealed).digest('hex'),
+        })
+        .execute();
+      await this.blobs.put(id, sealed);
+    }
+    return fullId;
+  }
+
+  /** The decrypted bytes of a photo (full) or its thumbnail. */
+  async read(
+    db: Queryable,
+    fullId: string,
+    variant: 'full' | 'thumb',
+  ): Promise<{ bytes: Buffer; contentType: string }> {
+    const row =
+      variant === 'full'
+        ? await db.selectFrom('blobs').selectAll().where('id', '=', fullId).executeTakeFirst()
+        : await db.selectFrom('blobs').selectAll().where('parent_id', '=', fullId).executeTakeFirst();
+    if (!row) throw new AppError('PHOTO_NOT_FOUND');
+    const sealed = await this.blobs.get(row.id);
+    if (!sealed) throw new AppError('PHOTO_NOT_FOUND');
+    return {
+      bytes: await this.keys.decrypt(db, row.owner_id, this.ref(row.id), sealed),
+      contentType: row.content_type,
+    };
+  }
+
+  async remove(db: Queryable, fullId: string): Promise<void> {
+    const ids = (
+      await db
+        .selectFrom('blobs')
+        .select('id')
+        .where((eb) => eb.or([eb('id', '=', fullId), eb('parent_id', '=', fullId)]))
+        .execute()
+    ).map((r) => r.id);
+    await db
+      .deleteFrom('blobs')
+      .where('id', 'in', ids.length ? ids : [fullId])
+      .execute();
+    for (const id of ids) await this.blobs.delete(id);
+  }
+}
