@@ -70,7 +70,11 @@ function retryAfterHeader(res: Response): number | undefined {
   return Number.isFinite(value) && value > 0 ? Math.ceil(value) : undefined;
 }
 
-async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+async function request<T>(
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': currentLocale() };
   const init: RequestInit = { method, headers, credentials: 'same-origin', cache: 'no-store' };
   if (body !== undefined) {
@@ -161,3 +165,144 @@ export function isStaleConsent(error: ApiError): boolean {
 export function proofOf(doc: { version: number; locale: Locale; textSha256: string }): ConsentProof {
   return { version: doc.version, locale: doc.locale, textSha256: doc.textSha256 };
 }
+
+// review (staff console)
+import type {
+  DecisionBody,
+  ReasonTemplates,
+  ReviewDetail,
+  ReviewQueue,
+  RevealBody,
+  RevealReply,
+} from '@anxin/contracts';
+
+/** Queue filters of `GET /api/admin/applications` (`pending` = submitted). */
+export type ReviewStatusFilter = 'pending' | 'changes_requested' | 'approved' | 'rejected' | 'all';
+
+/** ONB-4: the reviewers' queue, masked detail, purpose-bound reveal and decision. */
+export const reviewApi = {
+  queue: (status: ReviewStatusFilter, flaggedOnly: boolean) =>
+    request<ReviewQueue>('GET', `/api/admin/applications?status=${q(status)}${flaggedOnly ? '&flagged=true' : ''}`),
+  detail: (id: string) => request<ReviewDetail>('GET', `/api/admin/applications/${q(id)}`),
+  reasons: () => request<ReasonTemplates>('GET', '/api/admin/review-reasons'),
+  reveal: (id: string, body: RevealBody) =>
+    request<RevealReply>('POST', `/api/admin/applications/${q(id)}/reveal`, body),
+  decide: (id: string, body: DecisionBody) =>
+    request<ReviewDetail>('POST', `/api/admin/applications/${q(id)}/decision`, body),
+  /** For `<img src>`: the server sends `no-store`; `full` works only while a reveal of that slot is live. */
+  photoUrl: (id: string, slot: string, variant: 'blurred' | 'full') =>
+    `/api/admin/applications/${q(id)}/photos/${q(slot)}?variant=${variant}`,
+};
+
+// onboarding (doctor/patient)
+import type {
+  ApplicationForm,
+  MyApplication,
+  NoticeList,
+  PhotoSlot,
+  PractitionerType,
+  PublicDoctor,
+} from '@anxin/contracts';
+
+/** Filters of `GET /api/public/doctors`; empty values are left out of the query. */
+export interface DoctorFilter {
+  q?: string;
+  expertise?: string;
+  type?: PractitionerType;
+}
+
+/** Parses an XHR's error reply like `request` does, so upload errors read the same as any other. */
+function xhrError(xhr: XMLHttpRequest): ApiError {
+  if (xhr.status === 0) return new ApiError(0, 'NETWORK_ERROR', i18n.t('errors.network'));
+  let data: unknown;
+  try {
+    data = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
+  } catch {
+    data = undefined;
+  }
+  const retry = Number(xhr.getResponseHeader('Retry-After'));
+  const retryAfter = Number.isFinite(retry) && retry > 0 ? Math.ceil(retry) : undefined;
+  if (isErrorBody(data)) {
+    const { code, message, retryAfterSeconds, field } = data.error;
+    return new ApiError(
+      xhr.status,
+      code,
+      message || i18n.t('errors.unexpected'),
+      retryAfterSeconds ?? retryAfter,
+      field,
+    );
+  }
+  const message = xhr.status >= 500 ? i18n.t('errors.server') : i18n.t('errors.unexpected');
+  return new ApiError(xhr.status, `HTTP_${xhr.status}`, message, retryAfter);
+}
+
+/**
+ * Sends a photo as the raw request body (not multipart) with its own content type. XMLHttpRequest rather than
+ * fetch, for upload progress on slow mobile connections.
+ */
+function uploadRaw<T>(
+  path: string,
+  file: Blob,
+  contentType: string,
+  onProgress?: (fraction: number) => void,
+  signal?: AbortSignal,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('Accept-Language', currentLocale());
+    xhr.setRequestHeader('Content-Type', contentType);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total);
+    };
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) {
+        try {
+          resolve(JSON.parse(xhr.responseText) as T);
+        } catch {
+          reject(emit(new ApiError(xhr.status, 'UNEXPECTED', i18n.t('errors.unexpected')), 'POST', path));
+        }
+      } else {
+        reject(emit(xhrError(xhr), 'POST', path));
+      }
+    };
+    xhr.onerror = () => reject(emit(new ApiError(0, 'NETWORK_ERROR', i18n.t('errors.network')), 'POST', path));
+    xhr.onabort = () => reject(new ApiError(0, 'ABORTED', i18n.t('errors.unexpected')));
+    signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    xhr.send(file);
+  });
+}
+
+/** The doctor's application (ONB-1/2), notices, and the public doctor directory (ONB-5). */
+export const onboardingApi = {
+  application: () => request<MyApplication>('GET', '/api/onboarding/application'),
+  /** The whole form; invalid fields are still saved and come back in `fieldErrors`. */
+  saveApplication: (form: ApplicationForm) => request<MyApplication>('PUT', '/api/onboarding/application', form),
+  submitApplication: () => request<MyApplication>('POST', '/api/onboarding/application/submit'),
+  uploadPhoto: (
+    slot: PhotoSlot,
+    file: Blob,
+    contentType: string,
+    onProgress?: (fraction: number) => void,
+    signal?: AbortSignal,
+  ) => uploadRaw<MyApplication>(`/api/onboarding/photos/${q(slot)}`, file, contentType, onProgress, signal),
+  deletePhoto: (slot: PhotoSlot) => request<MyApplication>('DELETE', `/api/onboarding/photos/${q(slot)}`),
+  /** For `<img src>`; `version` (e.g. the upload time) busts any cached copy after a replacement. */
+  photoUrl: (slot: PhotoSlot, variant: 'thumb' | 'full', version?: string) =>
+    `/api/onboarding/photos/${q(slot)}?variant=${variant}${version ? `&v=${q(version)}` : ''}`,
+
+  notices: () => request<NoticeList>('GET', '/api/me/notices'),
+  readNotice: (id: string) => request<Ok>('POST', `/api/me/notices/${q(id)}/read`),
+
+  publicDoctors: (filter: DoctorFilter = {}) => {
+    const params = new URLSearchParams();
+    if (filter.q?.trim()) params.set('q', filter.q.trim());
+    if (filter.expertise) params.set('expertise', filter.expertise);
+    if (filter.type) params.set('type', filter.type);
+    const query = params.toString();
+    return request<{ doctors: PublicDoctor[] }>('GET', `/api/public/doctors${query ? `?${query}` : ''}`);
+  },
+  publicDoctor: (id: string) => request<PublicDoctor>('GET', `/api/public/doctors/${q(id)}`),
+};

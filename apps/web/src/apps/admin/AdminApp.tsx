@@ -9,6 +9,7 @@ import { ConsoleLayout } from '../../features/admin/ConsoleLayout';
 import { DevOutboxPage } from '../../features/admin/DevOutboxPage';
 import { EnrolPage } from '../../features/admin/EnrolPage';
 import { StaffSignIn } from '../../features/admin/StaffSignIn';
+import { ReviewAccess, ReviewDetailPage, ReviewQueuePage } from '../../features/admin-review';
 import { SessionProvider, useSession } from '../../features/session/SessionContext';
 import { currentLocale } from '../../lib/i18n';
 
@@ -64,6 +65,22 @@ function AdminRoutes() {
         <Route index element={<Navigate to="/dev-outbox" replace />} />
         <Route path="/dev-outbox" element={<DevOutboxPage />} />
         <Route path="/audit" element={<AuditPage />} />
+        <Route
+          path="/reviews"
+          element={
+            <ReviewAccess>
+              <ReviewQueuePage />
+            </ReviewAccess>
+          }
+        />
+        <Route
+          path="/reviews/:id"
+          element={
+            <ReviewAccess>
+              <ReviewDetailPage />
+            </ReviewAccess>
+          }
+        />
       </Route>
       <Route path="*" element={<Navigate to="/" replace />} />
     </Routes>

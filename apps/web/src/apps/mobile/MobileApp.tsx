@@ -6,11 +6,14 @@ import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { SignInPage } from '../../features/auth/SignInPage';
 import { SensitiveConsentPage } from '../../features/consent/SensitiveConsentPage';
-import { ComingSoonPage, HomePage, NEXT_PATH, PURPOSE } from '../../features/home/HomePage';
+import { DirectoryPage, PublicProfilePage } from '../../features/directory';
+import { HomePage, NEXT_PATH, PURPOSE } from '../../features/home/HomePage';
 import { DevicesPage } from '../../features/me/DevicesPage';
 import { DisplayNamePage } from '../../features/me/DisplayNamePage';
 import { MePage } from '../../features/me/MePage';
 import { PrivacyPage } from '../../features/me/PrivacyPage';
+import { NoticesPage } from '../../features/notices';
+import { ApplicationPage, ApplicationStatusPage } from '../../features/onboarding';
 import { PolicyProvider, usePolicy } from '../../features/policy/PolicyContext';
 import { PolicyPage } from '../../features/policy/PolicyPage';
 import { PolicyReaccept } from '../../features/policy/PolicyReaccept';
@@ -34,6 +37,9 @@ function AppRoutes() {
     return (
       <Routes>
         <Route path="/sign-in" element={<SignInPage />} />
+        {/* The directory is public: browsing doctors needs no account (e.g. a doctor opening their own profile). */}
+        {app === 'patient' && <Route path="/doctors" element={<DirectoryPage />} />}
+        {app === 'patient' && <Route path="/doctors/:id" element={<PublicProfilePage />} />}
         <Route path="*" element={<Navigate to="/sign-in" replace />} />
       </Routes>
     );
@@ -52,7 +58,12 @@ function AppRoutes() {
       <Route path="/me/privacy" element={<PrivacyPage />} />
       <Route path="/policy" element={<PolicyPage backTo="/me" />} />
       <Route path={`/consent/${purpose}`} element={<SensitiveConsentPage purpose={purpose} next={NEXT_PATH[app]} />} />
-      <Route path={NEXT_PATH[app]} element={<ComingSoonPage />} />
+      <Route path="/notices" element={<NoticesPage />} />
+      {app === 'doctor' && <Route path="/onboarding" element={<ApplicationPage />} />}
+      {app === 'doctor' && <Route path="/onboarding/status" element={<ApplicationStatusPage />} />}
+      {app === 'patient' && <Route path="/doctors" element={<DirectoryPage />} />}
+      {app === 'patient' && <Route path="/doctors/:id" element={<PublicProfilePage />} />}
+      {app === 'patient' && <Route path="/find-doctor" element={<Navigate to="/doctors" replace />} />}
       <Route path="*" element={<Navigate to="/" replace />} />
     </Routes>
   );

@@ -2,6 +2,7 @@ import { App, Layout, Menu, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { toApiError } from '../../lib/api';
+import { canReview, ReviewsMenuLabel } from '../admin-review';
 import { useMe, useSession } from '../session/SessionContext';
 import { AdminLanguageSwitch } from './AdminLanguageSwitch';
 
@@ -13,7 +14,7 @@ export function ConsoleLayout() {
   const session = useSession();
   const navigate = useNavigate();
   const { pathname } = useLocation();
-  const selected = pathname.startsWith('/audit') ? 'audit' : 'dev-outbox';
+  const selected = pathname.startsWith('/reviews') ? 'reviews' : pathname.startsWith('/audit') ? 'audit' : 'dev-outbox';
 
   const signOut = async () => {
     try {
@@ -37,6 +38,7 @@ export function ConsoleLayout() {
             else navigate(`/${key}`);
           }}
           items={[
+            ...(canReview(me.roles) ? [{ key: 'reviews', label: <ReviewsMenuLabel /> }] : []),
             { key: 'dev-outbox', label: <span data-testid="menu-dev-outbox">{t('admin.menu.devOutbox')}</span> },
             { key: 'audit', label: <span data-testid="menu-audit">{t('admin.menu.audit')}</span> },
             { type: 'divider' },

@@ -6,12 +6,16 @@ import { useNavigate } from 'react-router';
 import { api, toApiError } from '../../lib/api';
 import { formatDate } from '../../lib/format';
 import { currentLocale, LOCALES, setLocale } from '../../lib/i18n';
+import { useMobileApp } from '../../ui/mobile/AppContext';
 import { DevicesIcon, DocumentIcon, ShieldIcon, UserIcon } from '../../ui/mobile/icons';
+import { useOnbT } from '../onboarding';
 import { useMe, useSession } from '../session/SessionContext';
 
 /** The "我的" tab: profile basics, language, devices, privacy and sign-out. */
 export function MePage() {
   const { t } = useTranslation();
+  const tOnb = useOnbT();
+  const app = useMobileApp();
   const me = useMe();
   const session = useSession();
   const navigate = useNavigate();
@@ -86,6 +90,17 @@ export function MePage() {
           }
         >
           {t('me.language')}
+        </List.Item>
+      </List>
+
+      <List mode="card">
+        {app === 'doctor' && (
+          <List.Item prefix={<ShieldIcon />} onClick={() => navigate('/onboarding/status')} data-testid="me-onboarding">
+            {tOnb('onboarding.me.entry')}
+          </List.Item>
+        )}
+        <List.Item prefix={<DocumentIcon />} onClick={() => navigate('/notices')} data-testid="me-notices">
+          {tOnb('onboarding.me.notices')}
         </List.Item>
       </List>
 
