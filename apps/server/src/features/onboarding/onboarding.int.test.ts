@@ -302,6 +302,14 @@ describe('review (staff side)', () => {
     expect(detail.body).not.toContain(practiceFor(d.idNumber));
     expect(JSON.stringify(queue)).not.toContain(d.idNumber);
     expect(body.photoSlots).toEqual(DOCUMENT_SLOTS);
+    // Opening the detail is itself an audited read of personal data, with the review purpose.
+    const read = await t.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'staff.viewed_personal_data')
+      .where('subject_id', '=', d.me.id)
+      .execute();
+    expect(read).toEqual([expect.objectContaining({ actor_id: reviewer.id, purpose: 'application_review' })]);
   });
 
   it('ONB-4: full photos need a reveal with a purpose; the reveal and each view are audited with reviewer, purpose and fields', async () => {

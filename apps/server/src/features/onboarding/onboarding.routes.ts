@@ -174,7 +174,7 @@ export async function onboardingRoutes(
         response: { 200: ReviewDetail },
       },
     },
-    async (req) => review.detail(req.params.id),
+    async (req) => review.detailForStaff(requireActor(req), req.params.id, requestMeta(req)),
   );
 
   app.post(

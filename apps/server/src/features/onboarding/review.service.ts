@@ -87,6 +87,28 @@ export class ReviewService {
     return { items: filter.flagged ? items.filter((i) => i.flags > 0) : items };
   }
 
+  /** A reviewer opening an application reads personal data (name, contact details): that read is audited too. */
+  async detailForStaff(staff: Actor, id: string, meta: RequestMeta): Promise<ReviewDetail> {
+    const detail = await this.detail(id);
+    const row = (await repo.findApplicationById(this.deps.db, id))!;
+    await this.deps.db.transaction().execute((trx) =>
+      appendAudit(
+        trx,
+        {
+          action: 'staff.viewed_personal_data',
+          actorId: staff.userId,
+          actorRole: staff.roles.join(','),
+          subjectId: row.user_id,
+          purpose: 'application_review',
+          requestId: meta.requestId,
+          details: { applicationId: id, fields: ['basic', 'professional', 'masked_numbers'], via: 'detail' },
+        },
+        this.deps.clock.now(),
+      ),
+    );
+    return detail;
+  }
+
   async detail(id: string): Promise<ReviewDetail> {
     const { db, onboarding, clock } = this.deps;
     const row = await repo.findApplicationById(db, id);
