@@ -70,7 +70,13 @@ export const httpPlatform = fp(
 
     app.addHook('onRequest', async (req, reply) => {
       req.locale = pickLocale(req.headers['accept-language']);
-      if (!req.url.startsWith('/api/')) return;
+      // Decide from the route the router matched, never from the raw URL: the router decodes percent-escapes,
+      // so `/%61pi/admin/…` reaches `/api/admin/…` handlers and must meet the same guard.
+      const routeUrl = req.routeOptions.url;
+      if (!routeUrl) return; // no route matched: the 404 handler answers
+      const rule = req.routeOptions.config?.access;
+      // Only API routes carry access rules; pages, /docs and health checks are public by nature.
+      if (!rule && !routeUrl.startsWith('/api/')) return;
 
       // CSRF: state-changing API calls must come from our own pages. Browsers always send Origin on such fetches.
       if (UNSAFE.has(req.method)) {
@@ -94,11 +100,8 @@ export const httpPlatform = fp(
         }
       }
 
-      const rule = req.routeOptions.config?.access;
-      if (!rule) {
-        // Unknown /api route: let the 404 handler answer; a known route with no declaration is refused.
-        return req.routeOptions.url ? sendError(reply, req.locale, 'FORBIDDEN') : undefined;
-      }
+      // A matched API route without a declaration is refused (fail closed).
+      if (!rule) return sendError(reply, req.locale, 'FORBIDDEN');
       if (rule.kind === 'public') return;
       const actor = req.actor;
       if (!actor) {

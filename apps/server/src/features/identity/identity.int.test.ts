@@ -340,6 +340,31 @@ describe('sessions', () => {
   });
 });
 
+describe('the guard cannot be side-stepped', () => {
+  it.each([['/%61pi/admin/dev-outbox'], ['/ap%69/admin/audit'], ['/%61%70%69/me'], ['/api/%6De/sessions']])(
+    'SEC-1: %s (percent-encoded) meets the same access guard as the plain path',
+    async (url) => {
+      const res = await t.app.inject({ method: 'GET', url });
+      expect(res.statusCode).toBe(401);
+      expect(res.json().error.code).toBe('AUTH_REQUIRED');
+    },
+  );
+
+  it('SEC-1: a percent-encoded path to a staff route is refused to a doctor too, and CSRF still applies', async () => {
+    const { cookie } = await signIn(t);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/%61pi/admin/dev-outbox', headers: { cookie } })).statusCode,
+    ).toBe(403);
+    const csrf = await t.app.inject({
+      method: 'POST',
+      url: '/%61pi/auth/sign-out',
+      headers: { cookie, origin: 'https://evil.example' },
+      payload: {},
+    });
+    expect(csrf.json().error.code).toBe('CSRF_ORIGIN_MISMATCH');
+  });
+});
+
 describe('errors', () => {
   it('ACC-1: errors come in the caller’s language', async () => {
     const zh = await post(t, '/api/auth/code', { phone: '1', app: 'doctor', policyConsent: await policyProof(t) });
