@@ -139,7 +139,7 @@ describe('starting and stopping the product', () => {
     );
     expect(backup.status, backup.stderr).toBe(0);
 
-    expect(await stop(first.child)).toBe(0);
+    expect(await stop(first.child), first.output().slice(-3000)).toBe(0);
     expect(first.output()).toContain('stopped cleanly');
     expect(fs.existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
     expect(fs.existsSync(path.join(dataDir, 'anxin.lock'))).toBe(false);
@@ -150,6 +150,6 @@ describe('starting and stopping the product', () => {
     const me = await fetch(`${base}/api/me`, { headers: { cookie: user.cookie } });
     expect(me.status).toBe(200);
     expect(((await me.json()) as { id: string }).id).toBe(user.id);
-    expect(await stop(again.child)).toBe(0);
+    expect(await stop(again.child), again.output().slice(-3000)).toBe(0);
   }, 180_000);
 });

@@ -27,6 +27,12 @@ async function main() {
   });
 
   let stopping = false;
+  // While shutting down, late errors from connections being closed must not turn a clean stop into a crash.
+  const duringShutdown = (err: unknown) => {
+    if (!stopping) throw err;
+    log.warn({ err: err instanceof Error ? err.message : String(err) }, 'error while shutting down (ignored)');
+  };
+  process.on('unhandledRejection', duringShutdown);
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;

@@ -38,7 +38,9 @@ export async function openRuntime(config: Config, opts: { log?: Logger; lock?: b
       connectionString = embedded.connectionString;
       log.info({ dataDir: config.dataDir }, 'embedded PostgreSQL started');
     }
-    const db = createDb(connectionString);
+    const db = createDb(connectionString, 10, (err) =>
+      log.warn({ err: err.message }, 'idle database connection closed'),
+    );
     const applied = await migrate(db);
     if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
     const masterKey = loadMasterKey({

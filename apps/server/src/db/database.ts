@@ -10,7 +10,10 @@ export type Tx = Transaction<DB>;
 /** Anything that can run a query: the pool-backed Db or an open transaction. */
 export type Queryable = Db | Tx;
 
-export function createDb(connectionString: string, max = 10): Db {
+export function createDb(connectionString: string, max = 10, onIdleError?: (err: Error) => void): Db {
   const pool = new pg.Pool({ connectionString, max, application_name: 'anxin' });
+  // An idle connection dropped by the server (restart, shutdown) is reported here instead of crashing the
+  // process; the pool replaces it on next use.
+  pool.on('error', (err) => onIdleError?.(err));
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
