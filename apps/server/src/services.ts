@@ -52,7 +52,7 @@ export function createServices(deps: CoreDeps) {
   const photos = new PhotoStore(keys, deps.blobStore ?? new LocalBlobStore(path.join(deps.config.dataDir, 'blobs')));
   const notices = new NoticeService({ db: deps.db, clock: deps.clock });
   const onboarding = new OnboardingService({ db: deps.db, keys, derived, clock: deps.clock, policy, photos });
-  const review = new ReviewService({ db: deps.db, keys, clock: deps.clock, onboarding, photos, notices });
+  const review = new ReviewService({ db: deps.db, keys, clock: deps.clock, onboarding, photos, notices, policy });
   const directory = new DirectoryService({ db: deps.db, photos });
   return { derived, keys, policy, identity, staff, photos, notices, onboarding, review, directory };
 }

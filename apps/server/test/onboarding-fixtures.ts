@@ -137,3 +137,10 @@ export async function staffCookie(t: TestApp, roles: StaffRole[]): Promise<{ coo
   expect(full.statusCode).toBe(200);
   return { cookie: sessionCookie(full), id: full.json().id };
 }
+
+/** A signed-in doctor who has given the separate consent for onboarding (sensitive data). */
+export async function consentedDoctor(t: TestApp) {
+  const doctor = await signIn(t);
+  await giveOnboardingConsent(t, doctor.cookie);
+  return doctor;
+}

@@ -112,6 +112,12 @@ export const ERRORS = {
     zh: () => '申请正在审核中，暂时不能修改。审核结果出来后会通知你。',
     en: () => 'Your application is being reviewed and cannot be changed right now. We will notify you of the result.',
   },
+  APPLICANT_CONSENT_WITHDRAWN: {
+    status: 409,
+    zh: () => '申请人已撤回处理敏感个人信息的同意，不能再查看其证件信息或通过审核。',
+    en: () =>
+      'The applicant has withdrawn consent to process sensitive data; their documents can no longer be viewed or approved.',
+  },
   APPLICATION_NOT_FOUND: { status: 404, zh: () => '找不到该入驻申请。', en: () => 'Application not found.' },
   APPLICATION_NOT_PENDING: {
     status: 409,

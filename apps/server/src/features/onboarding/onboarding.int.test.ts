@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, get, ORIGIN, post, signIn, type TestApp } from '../../../test/harness.js';
 import {
   completeForm,
+  consentedDoctor,
   DOCUMENT_SLOTS,
   giveOnboardingConsent,
   GPS_CANARY,
@@ -28,7 +29,7 @@ afterAll(async () => t.close());
 
 describe('the application (doctor side)', () => {
   it('ONB-1: the full application is saved as a draft, encrypted, and birthday/gender/age are derived from the ID number', async () => {
-    const { cookie, me } = await signIn(t);
+    const { cookie, me } = await consentedDoctor(t);
     const id = residentId('19850615', '124');
     const res = await put(t, '/api/onboarding/application', completeForm(id), cookie);
     expect(res.statusCode).toBe(200);
@@ -55,7 +56,7 @@ describe('the application (doctor side)', () => {
   });
 
   it('ONB-1: an invalid ID is kept in the draft but reported per field; a typed gender that contradicts the ID is an error', async () => {
-    const { cookie } = await signIn(t);
+    const { cookie } = await consentedDoctor(t);
     const id = residentId('19850615', '125');
     const badChecksum = id.slice(0, 17) + (id[17] === '1' ? '2' : '1');
     const res = (
@@ -95,7 +96,7 @@ describe('the application (doctor side)', () => {
   });
 
   it('ONB-2: psychotherapists and counsellors need no physician practice certificate', async () => {
-    const { cookie } = await signIn(t);
+    const { cookie } = await consentedDoctor(t);
     const form = completeForm(residentId('19850615', '127'), { practitionerType: 'counsellor' });
     delete form.credentials!.practiceCertNo;
     form.credentials!.qualificationCertNo = 'XL-2019-0042';
@@ -158,7 +159,7 @@ describe('the application (doctor side)', () => {
   });
 
   it('ONB-3: a qualification certificate embedding someone else’s ID number is an error', async () => {
-    const { cookie } = await signIn(t);
+    const { cookie } = await consentedDoctor(t);
     const form = completeForm(residentId('19850615', '128'));
     form.credentials!.qualificationCertNo = qualificationFor(residentId('19900101', '222'));
     const mine = (await put(t, '/api/onboarding/application', form, cookie)).json();
@@ -168,9 +169,70 @@ describe('the application (doctor side)', () => {
   });
 });
 
+describe('separate consent for sensitive data', () => {
+  it('ONB-2: nothing of the application is stored before the separate consent: no draft, no photo', async () => {
+    const { cookie, me } = await signIn(t);
+    const saved = await put(t, '/api/onboarding/application', completeForm(residentId('19850615', '141')), cookie);
+    expect(saved.statusCode).toBe(409);
+    expect(saved.json().error.code).toBe('SENSITIVE_CONSENT_REQUIRED');
+    const photo = await uploadPhoto(t, cookie, 'id_front', await photoWithGps());
+    expect(photo.json().error.code).toBe('SENSITIVE_CONSENT_REQUIRED');
+    expect(
+      await t.db.selectFrom('doctor_applications').select('id').where('user_id', '=', me.id).executeTakeFirst(),
+    ).toBeUndefined();
+    expect(
+      await t.db.selectFrom('blobs').select('id').where('owner_id', '=', me.id).executeTakeFirst(),
+    ).toBeUndefined();
+  });
+
+  it('RIG-4: after the applicant withdraws the consent, reviewers can no longer reveal documents or approve', async () => {
+    const d = await submittedDoctor(t);
+    const appId = (
+      await t.db.selectFrom('doctor_applications').select('id').where('user_id', '=', d.me.id).executeTakeFirstOrThrow()
+    ).id;
+    const withdrawn = await t.app.inject({
+      method: 'DELETE',
+      url: '/api/consents/sensitive/onboarding',
+      headers: { cookie: d.cookie, origin: ORIGIN },
+    });
+    expect(withdrawn.statusCode).toBe(200);
+    const reveal = await post(
+      t,
+      `/api/admin/applications/${appId}/reveal`,
+      { fields: ['id_number'], purpose: 'credential_verification' },
+      reviewer.cookie,
+    );
+    expect(reveal.json().error.code).toBe('APPLICANT_CONSENT_WITHDRAWN');
+    expect(
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: `/api/admin/applications/${appId}/photos/id_front?variant=blurred`,
+          headers: { cookie: reviewer.cookie },
+        })
+      ).statusCode,
+    ).toBe(409);
+    const approve = await post(
+      t,
+      `/api/admin/applications/${appId}/decision`,
+      { decision: 'approve', reasonCode: 'verified', reasonText: '通过' },
+      reviewer.cookie,
+    );
+    expect(approve.json().error.code).toBe('APPLICANT_CONSENT_WITHDRAWN');
+    // Declining stays possible, so the application can be closed.
+    const reject = await post(
+      t,
+      `/api/admin/applications/${appId}/decision`,
+      { decision: 'reject', reasonCode: 'invalid_documents', reasonText: '申请人已撤回同意' },
+      reviewer.cookie,
+    );
+    expect(reject.statusCode).toBe(200);
+  });
+});
+
 describe('photos', () => {
   it('CON-3: EXIF and GPS are removed by re-encoding, and the stored file is ciphertext', async () => {
-    const { cookie, me } = await signIn(t);
+    const { cookie, me } = await consentedDoctor(t);
     const original = await photoWithGps();
     expect(original.includes(Buffer.from(GPS_CANARY))).toBe(true);
     const up = await uploadPhoto(t, cookie, 'id_front', original);
@@ -202,7 +264,7 @@ describe('photos', () => {
   });
 
   it('CON-3: anything appended after the image data (a script) is gone after upload', async () => {
-    const { cookie } = await signIn(t);
+    const { cookie } = await consentedDoctor(t);
     const payload = Buffer.concat([await photoWithGps(), Buffer.from('<script>alert(document.cookie)</script>')]);
     expect((await uploadPhoto(t, cookie, 'avatar', payload)).statusCode).toBe(200);
     const full = await t.app.inject({
@@ -230,7 +292,7 @@ describe('photos', () => {
     ],
     ['a PDF', Buffer.from('%PDF-1.4\n%âãÏÓ\n'), 'application/pdf', 415, 'PHOTO_TYPE_UNSUPPORTED'],
   ])('CON-3: %s is refused with a clear error', async (_name, bytes, type, status, code) => {
-    const { cookie } = await signIn(t);
+    const { cookie } = await consentedDoctor(t);
     const res = await uploadPhoto(t, cookie, 'id_front', bytes, type);
     expect(res.statusCode).toBe(status);
     expect(res.json().error.code).toBe(code);
@@ -238,7 +300,7 @@ describe('photos', () => {
   });
 
   it('CON-3: a truncated JPEG, a tiny image and an oversize file each get their own error', async () => {
-    const { cookie } = await signIn(t);
+    const { cookie } = await consentedDoctor(t);
     const jpeg = await photoWithGps();
     const truncated = await uploadPhoto(t, cookie, 'id_front', jpeg.subarray(0, 400));
     expect(truncated.json().error.code).toBe('PHOTO_UNREADABLE');
@@ -257,7 +319,7 @@ describe('photos', () => {
   });
 
   it('SEC-1: photos are served only to their owner (another doctor cannot see them) and never to patients', async () => {
-    const a = await signIn(t);
+    const a = await consentedDoctor(t);
     const b = await signIn(t);
     const patient = await signIn(t, 'patient');
     await uploadPhoto(t, a.cookie, 'id_front', await photoWithGps());

@@ -196,8 +196,15 @@ export class OnboardingService {
     return row.status;
   }
 
+  /** PIPL art. 29: nothing of the application (ID numbers, certificates, their photos) is stored without the separate consent. */
+  private async requireConsent(userId: string) {
+    if (!(await this.deps.policy.hasSensitiveConsent(userId, 'onboarding')))
+      throw new AppError('SENSITIVE_CONSENT_REQUIRED');
+  }
+
   async saveDraft(actor: Actor, form: ApplicationForm, meta: RequestMeta): Promise<MyApplication> {
     const { db, keys, clock } = this.deps;
+    await this.requireConsent(actor.userId);
     await db.transaction().execute(async (trx) => {
       const row = await this.lockOrCreate(trx, actor.userId);
       this.assertEditable(row);
@@ -288,6 +295,7 @@ export class OnboardingService {
   }
 
   async uploadPhoto(actor: Actor, slot: PhotoSlot, bytes: Buffer, meta: RequestMeta): Promise<MyApplication> {
+    await this.requireConsent(actor.userId);
     const processed = await processPhoto(bytes);
     const { db, clock } = this.deps;
     await db.transaction().execute(async (trx) => {
@@ -379,8 +387,7 @@ export class OnboardingService {
   /** ONB-2/ONB-3: completeness and field rules, then the automated pre-check, recorded as an automated decision. */
   async submit(actor: Actor, meta: RequestMeta): Promise<MyApplication> {
     const { db, clock } = this.deps;
-    if (!(await this.deps.policy.hasSensitiveConsent(actor.userId, 'onboarding')))
-      throw new AppError('SENSITIVE_CONSENT_REQUIRED');
+    await this.requireConsent(actor.userId);
     await db.transaction().execute(async (trx) => {
       const row = await repo.lockApplicationByUser(trx, actor.userId);
       if (!row) {

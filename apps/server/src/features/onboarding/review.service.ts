@@ -13,7 +13,7 @@ import { maskCertificate, maskResidentId, validateForm } from '@anxin/domain';
 import type { Db } from '../../db/database.js';
 import type { KeyStore } from '../../crypto/key-store.js';
 import { appendAudit } from '../../privacy/audit/audit.js';
-import type { RequestMeta } from '../../privacy/policy/policy.service.js';
+import type { PolicyService, RequestMeta } from '../../privacy/policy/policy.service.js';
 import { AppError } from '../../platform/errors.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Actor } from '../identity/identity.service.js';
@@ -39,6 +39,7 @@ export class ReviewService {
       onboarding: OnboardingService;
       photos: PhotoStore;
       notices: NoticeService;
+      policy: PolicyService;
     },
   ) {}
 
@@ -145,10 +146,17 @@ export class ReviewService {
     };
   }
 
+  /** RIG-4: once the applicant withdraws the separate consent, their documents are no longer processed. */
+  private async requireApplicantConsent(userId: string) {
+    if (!(await this.deps.policy.hasSensitiveConsent(userId, 'onboarding')))
+      throw new AppError('APPLICANT_CONSENT_WITHDRAWN');
+  }
+
   async reveal(staff: Actor, id: string, body: RevealBody, meta: RequestMeta): Promise<RevealReply> {
     const { db, clock, onboarding } = this.deps;
     const row = await repo.findApplicationById(db, id);
     if (!row || row.status === 'draft') throw new AppError('APPLICATION_NOT_FOUND');
+    await this.requireApplicantConsent(row.user_id);
     const form = await onboarding.readForm(db, row);
     const fields = [...new Set(body.fields)];
     const now = clock.now();
@@ -201,6 +209,7 @@ export class ReviewService {
     if (!row || row.status === 'draft') throw new AppError('APPLICATION_NOT_FOUND');
     const blobId = row[repo.photoColumn(slot)];
     if (!blobId) throw new AppError('PHOTO_NOT_FOUND');
+    if (slot !== 'avatar') await this.requireApplicantConsent(row.user_id);
     if (variant === 'blurred') {
       const thumb = await photos.read(db, blobId, 'thumb');
       return { bytes: await blurredPreview(thumb.bytes), contentType: 'image/jpeg' };
@@ -237,6 +246,7 @@ export class ReviewService {
       const row = await repo.lockApplicationById(trx, id);
       if (!row) throw new AppError('APPLICATION_NOT_FOUND');
       if (row.status !== 'submitted') throw new AppError('APPLICATION_NOT_PENDING');
+      if (body.decision === 'approve') await this.requireApplicantConsent(row.user_id);
       const now = clock.now();
       const status =
         body.decision === 'approve' ? 'approved' : body.decision === 'reject' ? 'rejected' : 'changes_requested';
