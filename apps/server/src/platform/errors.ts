@@ -118,6 +118,13 @@ export const ERRORS = {
     en: () =>
       'The applicant has withdrawn consent to process sensitive data; their documents can no longer be viewed or approved.',
   },
+  APPLICATION_NOTHING_TO_SUBMIT: {
+    status: 409,
+    zh: () =>
+      '当前没有需要提交审核的修改。已通过的资料修改证件或执业信息后才需要重新审核；未通过的申请请先修改再提交。',
+    en: () =>
+      'There are no changes to submit. Approved profiles need review again only after credential changes; rejected applications must be edited first.',
+  },
   APPLICATION_NOT_FOUND: { status: 404, zh: () => '找不到该入驻申请。', en: () => 'Application not found.' },
   APPLICATION_NOT_PENDING: {
     status: 409,

@@ -642,6 +642,27 @@ describe('public profile', () => {
     expect((await get(t, `/api/public/doctors/${d.me.id}`)).json().hospital).toBe('成都市第四人民医院');
   });
 
+  it('ONB-6: an approved application cannot be resubmitted unchanged, and a rejected re-review takes the profile down', async () => {
+    const d = await approved();
+    const again = await post(t, '/api/onboarding/application/submit', {}, d.cookie);
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.code).toBe('APPLICATION_NOTHING_TO_SUBMIT');
+    await put(t, '/api/onboarding/application', completeForm(d.idNumber, { hospital: '某民营诊所' }), d.cookie);
+    expect((await post(t, '/api/onboarding/application/submit', {}, d.cookie)).json().status).toBe('submitted');
+    expect((await get(t, `/api/public/doctors/${d.me.id}`)).statusCode).toBe(200);
+    await post(
+      t,
+      `/api/admin/applications/${d.appId}/decision`,
+      { decision: 'reject', reasonCode: 'not_qualified', reasonText: '新执业机构无法核验' },
+      reviewer.cookie,
+    );
+    expect((await get(t, `/api/public/doctors/${d.me.id}`)).statusCode).toBe(404);
+    const actions = (
+      await t.db.selectFrom('audit_log').select('action').where('subject_id', '=', d.me.id).execute()
+    ).map((a) => a.action);
+    expect(actions).toEqual(expect.arrayContaining(['onboarding.reopened', 'profile.unpublished']));
+  });
+
   it('ONB-6: a new avatar replaces the public one at once', async () => {
     const d = await approved();
     const before = (await get(t, `/api/public/doctors/${d.me.id}/avatar`)).rawPayload;

@@ -51,6 +51,23 @@ export function beijingToday(now: Date): Date {
 export class OnboardingService {
   constructor(private readonly deps: OnboardingDeps) {}
 
+  /**
+   * Runs a transaction that adds and removes photo files: files written are deleted again if it rolls back, files
+   * of removed photos are deleted only once it has committed.
+   */
+  private async withPhotoFiles(
+    work: (trx: Queryable, files: { written: string[]; removed: string[] }) => Promise<void>,
+  ) {
+    const files = { written: [] as string[], removed: [] as string[] };
+    try {
+      await this.deps.db.transaction().execute((trx) => work(trx, files));
+    } catch (err) {
+      await this.deps.photos.deleteFiles(files.written);
+      throw err;
+    }
+    await this.deps.photos.deleteFiles(files.removed);
+  }
+
   // ---- reading ---------------------------------------------------------------------------------------------
 
   /** The stored form, decrypted (owner or reviewer use; callers decide what leaves the server). */
@@ -202,6 +219,23 @@ export class OnboardingService {
       throw new AppError('SENSITIVE_CONSENT_REQUIRED');
   }
 
+  /** Every move back to draft (re-review of an approved profile, or a new try after rejection) is on record. */
+  private async auditReopened(trx: Queryable, actor: Actor, row: Row, status: Row['status'], meta: RequestMeta) {
+    if (status !== 'draft' || row.status === 'draft') return;
+    await appendAudit(
+      trx,
+      {
+        action: 'onboarding.reopened',
+        actorId: actor.userId,
+        actorRole: 'doctor',
+        subjectId: actor.userId,
+        requestId: meta.requestId,
+        details: { applicationId: row.id, from: row.status },
+      },
+      this.deps.clock.now(),
+    );
+  }
+
   async saveDraft(actor: Actor, form: ApplicationForm, meta: RequestMeta): Promise<MyApplication> {
     const { db, keys, clock } = this.deps;
     await this.requireConsent(actor.userId);
@@ -246,40 +280,34 @@ export class OnboardingService {
         })
         .where('id', '=', row.id)
         .execute();
-      if (row.status === 'approved') {
-        if (status === 'draft') {
-          await appendAudit(
-            trx,
-            {
-              action: 'onboarding.reopened',
-              actorId: actor.userId,
-              actorRole: 'doctor',
-              subjectId: actor.userId,
-              requestId: meta.requestId,
-              details: { applicationId: row.id },
-            },
-            clock.now(),
-          );
-        } else {
-          await this.updateLiveProfile(trx, actor.userId, after, meta);
-        }
-      }
+      await this.auditReopened(trx, actor, row, status, meta);
+      // ONB-6: expertise and biography go live at once on a published profile, even while changed credentials
+      // are being re-reviewed.
+      await this.updateLiveProfile(trx, actor.userId, before, after, meta);
     });
     return this.mine(actor);
   }
 
-  /** ONB-6: non-credential edits (expertise, biography, avatar) go live at once on an approved profile. */
-  private async updateLiveProfile(trx: Queryable, userId: string, form: ApplicationForm, meta: RequestMeta) {
-    const p = form.professional ?? {};
-    await trx
+  /** ONB-6: non-credential edits (expertise, biography) go live at once on a published profile. */
+  private async updateLiveProfile(
+    trx: Queryable,
+    userId: string,
+    before: ApplicationForm,
+    after: ApplicationForm,
+    meta: RequestMeta,
+  ) {
+    const expertise = after.professional?.expertise ?? [];
+    const biography = biographyOf(after);
+    const unchanged =
+      canonicalJson(before.professional?.expertise ?? []) === canonicalJson(expertise) &&
+      canonicalJson(biographyOf(before)) === canonicalJson(biography);
+    if (unchanged) return;
+    const res = await trx
       .updateTable('doctor_profiles')
-      .set({
-        expertise: p.expertise ?? [],
-        biography: JSON.stringify(biographyOf(form)),
-        updated_at: this.deps.clock.now(),
-      })
+      .set({ expertise, biography: JSON.stringify(biography), updated_at: this.deps.clock.now() })
       .where('user_id', '=', userId)
-      .execute();
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 0) return;
     await appendAudit(
       trx,
       {
@@ -297,20 +325,22 @@ export class OnboardingService {
   async uploadPhoto(actor: Actor, slot: PhotoSlot, bytes: Buffer, meta: RequestMeta): Promise<MyApplication> {
     await this.requireConsent(actor.userId);
     const processed = await processPhoto(bytes);
-    const { db, clock } = this.deps;
-    await db.transaction().execute(async (trx) => {
+    const { clock } = this.deps;
+    await this.withPhotoFiles(async (trx, files) => {
       const row = await this.lockOrCreate(trx, actor.userId);
       this.assertEditable(row);
       const column = repo.photoColumn(slot);
       const previous = row[column];
-      const blobId = await this.deps.photos.save(trx, actor.userId, processed.full, processed.thumb);
+      const saved = await this.deps.photos.save(trx, actor.userId, processed.full, processed.thumb);
+      files.written.push(...saved.files);
+      const blobId = saved.id;
       const status = slot === 'avatar' ? row.status : this.statusAfterEdit(row, true);
       await trx
         .updateTable('doctor_applications')
         .set({ [column]: blobId, status, updated_at: clock.now() })
         .where('id', '=', row.id)
         .execute();
-      if (previous) await this.deps.photos.remove(trx, previous);
+      if (previous) files.removed.push(...(await this.deps.photos.removeRows(trx, previous)));
       if (slot === 'avatar') {
         await trx
           .updateTable('doctor_profiles')
@@ -330,37 +360,25 @@ export class OnboardingService {
         },
         clock.now(),
       );
-      if (row.status === 'approved' && status === 'draft') {
-        await appendAudit(
-          trx,
-          {
-            action: 'onboarding.reopened',
-            actorId: actor.userId,
-            actorRole: 'doctor',
-            subjectId: actor.userId,
-            requestId: meta.requestId,
-            details: { applicationId: row.id },
-          },
-          clock.now(),
-        );
-      }
+      await this.auditReopened(trx, actor, row, status, meta);
     });
     return this.mine(actor);
   }
 
   async deletePhoto(actor: Actor, slot: PhotoSlot, meta: RequestMeta): Promise<MyApplication> {
-    const { db, clock } = this.deps;
-    await db.transaction().execute(async (trx) => {
+    const { clock } = this.deps;
+    await this.withPhotoFiles(async (trx, files) => {
       const row = await repo.lockApplicationByUser(trx, actor.userId);
       const column = repo.photoColumn(slot);
       if (!row || !row[column]) throw new AppError('PHOTO_NOT_FOUND');
       this.assertEditable(row);
+      const status = this.statusAfterEdit(row, slot !== 'avatar');
       await trx
         .updateTable('doctor_applications')
-        .set({ [column]: null, status: this.statusAfterEdit(row, slot !== 'avatar'), updated_at: clock.now() })
+        .set({ [column]: null, status, updated_at: clock.now() })
         .where('id', '=', row.id)
         .execute();
-      await this.deps.photos.remove(trx, row[column]!);
+      files.removed.push(...(await this.deps.photos.removeRows(trx, row[column]!)));
       await appendAudit(
         trx,
         {
@@ -373,6 +391,7 @@ export class OnboardingService {
         },
         clock.now(),
       );
+      await this.auditReopened(trx, actor, row, status, meta);
     });
     return this.mine(actor);
   }
@@ -395,6 +414,9 @@ export class OnboardingService {
         throw new AppError('APPLICATION_INCOMPLETE', { field: first.field, ...localised(first) });
       }
       this.assertEditable(row);
+      // Approved and rejected applications are resubmitted only after an edit has moved them back to draft.
+      if (row.status !== 'draft' && row.status !== 'changes_requested')
+        throw new AppError('APPLICATION_NOTHING_TO_SUBMIT');
       const form = await this.readForm(trx, row);
       const photos = await this.photoInfo(trx, row);
       const missing = missingItems(form, new Set(photos.keys()));

@@ -20,7 +20,13 @@ export class PhotoStore {
     return { table: 'blobs', column: 'content', rowId: id };
   }
 
-  async save(db: Queryable, ownerId: string, full: ProcessedImage, thumb: ProcessedImage): Promise<string> {
+  /** Writes both variants (files first, then rows) and returns the photo id and the file ids written. */
+  async save(
+    db: Queryable,
+    ownerId: string,
+    full: ProcessedImage,
+    thumb: ProcessedImage,
+  ): Promise<{ id: string; files: string[] }> {
     const fullId = crypto.randomUUID();
     const thumbId = crypto.randomUUID();
     for (const [id, img, variant, parent] of [
@@ -44,7 +50,7 @@ export class PhotoStore {
         .execute();
       await this.blobs.put(id, sealed);
     }
-    return fullId;
+    return { id: fullId, files: [fullId, thumbId] };
   }
 
   /** The decrypted bytes of a photo (full) or its thumbnail. */
@@ -66,7 +72,11 @@ export class PhotoStore {
     };
   }
 
-  async remove(db: Queryable, fullId: string): Promise<void> {
+  /**
+   * Deletes the rows of a photo and its thumbnail in the caller's transaction and returns their ids. The files are
+   * deleted by deleteFiles() only after that transaction commits, so a rollback never leaves rows without bytes.
+   */
+  async removeRows(db: Queryable, fullId: string): Promise<string[]> {
     const ids = (
       await db
         .selectFrom('blobs')
@@ -74,10 +84,11 @@ export class PhotoStore {
         .where((eb) => eb.or([eb('id', '=', fullId), eb('parent_id', '=', fullId)]))
         .execute()
     ).map((r) => r.id);
-    await db
-      .deleteFrom('blobs')
-      .where('id', 'in', ids.length ? ids : [fullId])
-      .execute();
+    if (ids.length > 0) await db.deleteFrom('blobs').where('id', 'in', ids).execute();
+    return ids;
+  }
+
+  async deleteFiles(ids: string[]): Promise<void> {
     for (const id of ids) await this.blobs.delete(id);
   }
 }

@@ -305,6 +305,24 @@ export class ReviewService {
           now,
         );
       }
+      if (status === 'rejected') {
+        // A rejected re-review means the platform can no longer vouch for this doctor's current credentials.
+        const removed = await trx.deleteFrom('doctor_profiles').where('user_id', '=', row.user_id).executeTakeFirst();
+        if (Number(removed.numDeletedRows) > 0) {
+          await appendAudit(
+            trx,
+            {
+              action: 'profile.unpublished',
+              actorId: staff.userId,
+              actorRole: staff.roles.join(','),
+              subjectId: row.user_id,
+              requestId: meta.requestId,
+              details: { applicationId: row.id },
+            },
+            now,
+          );
+        }
+      }
       await notices.create(trx, row.user_id, `onboarding.${status}` as 'onboarding.approved', {
         applicationId: row.id,
       });

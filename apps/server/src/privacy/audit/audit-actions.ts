@@ -31,6 +31,7 @@ export const AUDIT_ACTIONS = [
   'onboarding.reopened',
   'profile.published',
   'profile.updated',
+  'profile.unpublished',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
