@@ -281,7 +281,7 @@ export const DecisionBody = Type.Object({
   decision: DecisionKind,
   /** One of the templates from GET /api/admin/review-reasons for that decision. */
   reasonCode: Type.String({ maxLength: 40 }),
-  reasonText: Type.String({ minLength: 2, maxLength: 1000 }),
+  reasonText: Type.String({ minLength: 2, maxLength: 1000, pattern: '\\S\\S' }),
 });
 export type DecisionBody = Type.Static<typeof DecisionBody>;
 

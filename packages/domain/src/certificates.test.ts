@@ -156,8 +156,17 @@ describe('certificate messages', () => {
 });
 
 describe('maskCertificate', () => {
-  it('ONB-4: keeps the first 4 and last 4 characters and stars everything between', () => {
-    expect(maskCertificate('110440106001234')).toBe('1104*******1234');
+  it.each([
+    ['AB1234567', 'AB*****67'],
+    ['XL-2019-0042', 'XL-******042'],
+    ['110440106001234', '110*********234'],
+  ])('ONB-4: %s is masked as %s: never more than half of the characters shown', (n, expected) => {
+    const masked = maskCertificate(n);
+    expect(masked).toBe(expected);
+    expect(masked.replace(/\*/g, '').length).toBeLessThanOrEqual(Math.floor(masked.length / 2));
+  });
+
+  it('ONB-4: long numbers keep the first 4 and last 4 characters and star everything between', () => {
     expect(maskCertificate('200811110440106199001234')).toBe(`2008${'*'.repeat(16)}1234`);
     expect(maskCertificate(qualificationFor(APPLICANT_ID))).toBe(`2009${'*'.repeat(19)}002X`);
   });

@@ -99,6 +99,8 @@ export function checkQualificationCertificate(input: string, applicantResidentId
  */
 export function maskCertificate(n: string): string {
   const number = compact(n);
-  if (number.length <= 8) return '*'.repeat(number.length);
-  return `${number.slice(0, 4)}${'*'.repeat(number.length - 8)}${number.slice(-4)}`;
+  // Never show more than half of a number: up to 4 characters at each end, fewer for short numbers.
+  const keep = number.length <= 8 ? 0 : Math.min(4, Math.floor(number.length / 4));
+  if (keep === 0) return '*'.repeat(number.length);
+  return `${number.slice(0, keep)}${'*'.repeat(number.length - 2 * keep)}${number.slice(-keep)}`;
 }

@@ -275,8 +275,8 @@ export function runPrecheck(input: PrecheckInput): PrecheckRuleResult[] {
           field: 'basic.idNumber',
           code: 'AGE_UNUSUAL',
           message: {
-            zh: `根据身份证号计算的年龄（${age} 岁）不在执业医生的常见范围内，审核人员会特别核对。`,
-            en: `The age derived from the ID (${age}) is unusual for a practising clinician; a reviewer will check it.`,
+            zh: '根据身份证号计算的年龄不在执业医生的常见范围内，审核人员会特别核对。',
+            en: 'The age derived from the ID is unusual for a practising clinician; a reviewer will check it.',
           },
         }
       : null,

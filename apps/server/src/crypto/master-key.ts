@@ -41,9 +41,16 @@ export interface DerivedKeys {
   blindIndex: Buffer;
   /** HMAC key for one-time codes at rest. */
   otp: Buffer;
+  /** HMAC key for fingerprints of automated-decision inputs. */
+  decisionInputs: Buffer;
 }
 
 export function deriveKeys(master: Buffer): DerivedKeys {
   const derive = (info: string) => Buffer.from(crypto.hkdfSync('sha256', master, Buffer.alloc(0), info, 32));
-  return { kek: derive('anxin/kek/v1'), blindIndex: derive('anxin/blind-index/v1'), otp: derive('anxin/otp/v1') };
+  return {
+    kek: derive('anxin/kek/v1'),
+    blindIndex: derive('anxin/blind-index/v1'),
+    otp: derive('anxin/otp/v1'),
+    decisionInputs: derive('anxin/decision-inputs/v1'),
+  };
 }

@@ -68,8 +68,10 @@ export class DirectoryService {
   async avatar(id: string) {
     const row = await this.deps.db
       .selectFrom('doctor_profiles')
-      .select('avatar_blob_id')
-      .where('user_id', '=', id)
+      .innerJoin('users', 'users.id', 'doctor_profiles.user_id')
+      .select('doctor_profiles.avatar_blob_id')
+      .where('doctor_profiles.user_id', '=', id)
+      .where('users.status', '=', 'active')
       .executeTakeFirst();
     if (!row?.avatar_blob_id) throw new AppError('DOCTOR_NOT_FOUND');
     return this.deps.photos.read(this.deps.db, row.avatar_blob_id, 'thumb');

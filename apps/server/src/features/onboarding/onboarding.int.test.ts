@@ -318,6 +318,29 @@ describe('photos', () => {
     expect(hugeRes.statusCode).toBe(413);
   });
 
+  it('CON-3: the declared type is not trusted either way: a JPEG sent as text/plain is processed, a 30000×300 strip is refused', async () => {
+    const { cookie } = await consentedDoctor(t);
+    expect((await uploadPhoto(t, cookie, 'id_front', await photoWithGps(), 'text/plain')).statusCode).toBe(200);
+    const strip = await sharp({ create: { width: 6000, height: 300, channels: 3, background: '#888' } })
+      .png()
+      .toBuffer();
+    const res = await uploadPhoto(t, cookie, 'id_back', strip, 'image/png');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('PHOTO_UNREADABLE');
+  });
+
+  it('SEC-1: only the upload route accepts raw bodies; other routes refuse them without buffering', async () => {
+    const { cookie } = await consentedDoctor(t);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/onboarding/application/submit',
+      payload: Buffer.alloc(200_000, 7),
+      headers: { cookie, origin: ORIGIN, 'content-type': 'application/octet-stream' },
+    });
+    expect(res.statusCode).toBe(415);
+    expect(res.json().error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
   it('SEC-1: photos are served only to their owner (another doctor cannot see them) and never to patients', async () => {
     const a = await consentedDoctor(t);
     const b = await signIn(t);
@@ -449,6 +472,21 @@ describe('review (staff side)', () => {
         })
       ).statusCode,
     ).toBe(403);
+  });
+
+  it('ONB-4: a reason made of spaces is not a reason', async () => {
+    const d = await submittedDoctor(t);
+    const appId = (
+      await t.db.selectFrom('doctor_applications').select('id').where('user_id', '=', d.me.id).executeTakeFirstOrThrow()
+    ).id;
+    const res = await post(
+      t,
+      `/api/admin/applications/${appId}/decision`,
+      { decision: 'request_changes', reasonCode: 'other_changes', reasonText: '    ' },
+      reviewer.cookie,
+    );
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'reasonText' });
   });
 
   it('ONB-4: only reviewers and admins review: other doctors, patients and the support role are refused', async () => {
@@ -603,6 +641,11 @@ describe('public profile', () => {
     for (const secret of [d.idNumber, practiceFor(d.idNumber)]) expect(list.body).not.toContain(secret);
     const avatar = await get(t, body.avatarUrl);
     expect(avatar.statusCode).toBe(200);
+    // A disabled account disappears from every public route, avatar included.
+    await t.db.updateTable('users').set({ status: 'disabled' }).where('id', '=', d.me.id).execute();
+    expect((await get(t, body.avatarUrl)).statusCode).toBe(404);
+    expect((await get(t, `/api/public/doctors/${d.me.id}`)).statusCode).toBe(404);
+    await t.db.updateTable('users').set({ status: 'active' }).where('id', '=', d.me.id).execute();
     expect(avatar.headers['content-type']).toBe('image/jpeg');
     // Unapproved doctors do not exist publicly.
     const pending = await submittedDoctor(t);

@@ -40,10 +40,6 @@ export async function onboardingRoutes(
 ) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { onboarding, review } = opts;
-  // Any non-JSON body on these routes arrives as raw bytes; the photo pipeline decides what it really is.
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 12 * 1024 * 1024 }, (_req, body, done) =>
-    done(null, body),
-  );
 
   app.get(
     '/api/onboarding/application',
@@ -76,23 +72,32 @@ export async function onboardingRoutes(
     async (req) => onboarding.submit(requireActor(req), requestMeta(req)),
   );
 
-  app.post(
-    '/api/onboarding/photos/:slot',
-    {
-      config: { access: doctor },
-      bodyLimit: 12 * 1024 * 1024,
-      schema: {
-        tags,
-        summary: 'Upload a photo (raw image body); EXIF is removed (CON-3)',
-        params: Type.Object({ slot: PhotoSlot }),
-        response: { 200: MyApplication },
+  // Uploads live in their own scope: only this route accepts raw bodies (any content type, as bytes; the photo
+  // pipeline decides what they really are), so no other route can be made to buffer 12 MB.
+  await fastify.register(async (scope) => {
+    const upload = scope.withTypeProvider<TypeBoxTypeProvider>();
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 12 * 1024 * 1024 }, (_req, body, done) =>
+      done(null, body),
+    );
+    upload.post(
+      '/api/onboarding/photos/:slot',
+      {
+        config: { access: doctor },
+        bodyLimit: 12 * 1024 * 1024,
+        schema: {
+          tags,
+          summary: 'Upload a photo (raw image body); EXIF is removed (CON-3)',
+          params: Type.Object({ slot: PhotoSlot }),
+          response: { 200: MyApplication },
+        },
       },
-    },
-    async (req) => {
-      if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw new AppError('PHOTO_TYPE_UNSUPPORTED');
-      return onboarding.uploadPhoto(requireActor(req), req.params.slot, req.body, requestMeta(req));
-    },
-  );
+      async (req) => {
+        if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw new AppError('PHOTO_TYPE_UNSUPPORTED');
+        return onboarding.uploadPhoto(requireActor(req), req.params.slot, req.body, requestMeta(req));
+      },
+    );
+  });
 
   app.delete(
     '/api/onboarding/photos/:slot',

@@ -253,8 +253,8 @@ export class OnboardingService {
       const qualificationCertNo = form.credentials?.qualificationCertNo?.replace(/\s/g, '').toUpperCase() || undefined;
       const seal = async (column: string, value: string | undefined) =>
         value ? keys.encrypt(trx, actor.userId, enc(column, row.id), value) : null;
-      const index = (value: string | undefined) =>
-        value ? blindIndex(this.deps.derived.blindIndex, 'certificate', value) : null;
+      const index = (kind: 'practice_certificate' | 'qualification_certificate', value: string | undefined) =>
+        value ? blindIndex(this.deps.derived.blindIndex, kind, value) : null;
 
       const after: ApplicationForm = {
         basic: { ...basic, ...(idNumber ? { idNumber } : {}) },
@@ -270,9 +270,9 @@ export class OnboardingService {
           id_number_enc: await seal('id_number_enc', idNumber),
           id_number_bidx: idNumber ? blindIndex(this.deps.derived.blindIndex, 'resident_id', idNumber) : null,
           practice_cert_enc: await seal('practice_cert_enc', practiceCertNo),
-          practice_cert_bidx: index(practiceCertNo),
+          practice_cert_bidx: index('practice_certificate', practiceCertNo),
           qualification_cert_enc: await seal('qualification_cert_enc', qualificationCertNo),
-          qualification_cert_bidx: index(qualificationCertNo),
+          qualification_cert_bidx: index('qualification_certificate', qualificationCertNo),
           professional_enc: await seal('professional_enc', JSON.stringify(professional)),
           practitioner_type: practitionerType,
           status,
@@ -448,7 +448,7 @@ export class OnboardingService {
       const decisionId = crypto.randomUUID();
       // A keyed hash of exactly what the rules saw: provable later ("these inputs gave this result"), useless for guessing them.
       const inputsSha256 = crypto
-        .createHmac('sha256', this.deps.derived.blindIndex)
+        .createHmac('sha256', this.deps.derived.decisionInputs)
         .update(canonicalJson({ form, photos: Object.fromEntries(photos) }))
         .digest('hex');
       await trx

@@ -3,6 +3,7 @@ import { AppError } from '../../platform/errors.js';
 
 export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 const MIN_SIDE = 300;
+const MAX_ASPECT = 4;
 const FULL_MAX = 2400;
 const THUMB_MAX = 480;
 
@@ -44,7 +45,7 @@ export async function processPhoto(bytes: Buffer): Promise<{ full: ProcessedImag
   let decoded: Sharp;
   let meta: Metadata;
   try {
-    decoded = sharp(bytes, { failOn: 'error', limitInputPixels: 50_000_000 }).rotate();
+    decoded = sharp(bytes, { failOn: 'error', limitInputPixels: 25_000_000 }).rotate();
     meta = await decoded.metadata();
   } catch {
     // HEIC photos need a decoder the bundled libvips may lack; say so plainly.
@@ -55,6 +56,8 @@ export async function processPhoto(bytes: Buffer): Promise<{ full: ProcessedImag
   const height = rotated ? meta.width : meta.height;
   if (!width || !height) throw new AppError('PHOTO_UNREADABLE');
   if (Math.min(width, height) < MIN_SIDE) throw new AppError('PHOTO_TOO_SMALL', { min: MIN_SIDE });
+  // A strip 100 times wider than tall is not a photo of a card or a face; it would shrink to nothing.
+  if (Math.max(width, height) / Math.min(width, height) > MAX_ASPECT) throw new AppError('PHOTO_UNREADABLE');
   const encode = async (max: number, quality: number): Promise<ProcessedImage> => {
     try {
       const { data, info } = await decoded

@@ -217,7 +217,7 @@ export class ReviewService {
     // The avatar is shown publicly once approved; every other slot is an identity document.
     const grant =
       slot === 'avatar'
-        ? { purpose: 'credential_verification' }
+        ? { purpose: 'application_review' }
         : await repo.liveGrantFor(db, staff.userId, row.id, `photo:${slot}`, clock.now());
     if (!grant) throw new AppError('REVEAL_REQUIRED');
     await db.transaction().execute((trx) =>
