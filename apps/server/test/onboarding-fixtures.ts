@@ -119,8 +119,11 @@ export async function submittedDoctor(t: TestApp, id = residentId('19850615', St
 }
 
 /** A fully signed-in staff member with the given roles. */
-export async function staffCookie(t: TestApp, roles: StaffRole[]): Promise<{ cookie: string; id: string }> {
-  const phone = testPhone();
+export async function staffCookie(
+  t: TestApp,
+  roles: StaffRole[],
+  phone = testPhone(),
+): Promise<{ cookie: string; id: string }> {
   const { enrolmentLink } = await t.app.services.staff.createStaff({ phone, roles, grantedBy: null });
   const token = new URL(enrolmentLink).hash.replace('#token=', '');
   const { secretBase32 } = (await post(t, '/api/auth/enrolment/start', { token })).json();

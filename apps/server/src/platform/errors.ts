@@ -125,6 +125,11 @@ export const ERRORS = {
     en: () =>
       'There are no changes to submit. Approved profiles need review again only after credential changes; rejected applications must be edited first.',
   },
+  REVIEW_CONFLICT_OF_INTEREST: {
+    status: 403,
+    zh: () => '不能审核自己的入驻申请，请交由其他审核人员处理。',
+    en: () => 'You cannot decide on your own application; please leave it to another reviewer.',
+  },
   APPLICATION_NOT_FOUND: { status: 404, zh: () => '找不到该入驻申请。', en: () => 'Application not found.' },
   APPLICATION_NOT_PENDING: {
     status: 409,

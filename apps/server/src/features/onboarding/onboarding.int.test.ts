@@ -474,6 +474,33 @@ describe('review (staff side)', () => {
     ).toBe(403);
   });
 
+  it('ONB-4: a reviewer cannot decide on an application made with their own phone number', async () => {
+    const phone = '13512340987';
+    const doctor = await signIn(t, 'doctor', phone, { keepSignedIn: true });
+    await giveOnboardingConsent(t, doctor.cookie);
+    const id = residentId('19790101', '808');
+    await put(t, '/api/onboarding/application', completeForm(id), doctor.cookie);
+    for (const slot of DOCUMENT_SLOTS) await uploadPhoto(t, doctor.cookie, slot, await photoWithGps());
+    expect((await post(t, '/api/onboarding/application/submit', {}, doctor.cookie)).statusCode).toBe(200);
+    const appId = (
+      await t.db
+        .selectFrom('doctor_applications')
+        .select('id')
+        .where('user_id', '=', doctor.me.id)
+        .executeTakeFirstOrThrow()
+    ).id;
+    t.clock.advance(61_000); // the per-number resend limit spans apps
+    const self = await staffCookie(t, ['reviewer'], phone);
+    const res = await post(
+      t,
+      `/api/admin/applications/${appId}/decision`,
+      { decision: 'approve', reasonCode: 'verified', reasonText: '通过审核' },
+      self.cookie,
+    );
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.code).toBe('REVIEW_CONFLICT_OF_INTEREST');
+  });
+
   it('ONB-4: a reason made of spaces is not a reason', async () => {
     const d = await submittedDoctor(t);
     const appId = (

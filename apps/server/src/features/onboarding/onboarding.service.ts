@@ -71,9 +71,15 @@ export class OnboardingService {
   // ---- reading ---------------------------------------------------------------------------------------------
 
   /** The stored form, decrypted (owner or reviewer use; callers decide what leaves the server). */
-  async readForm(db: Queryable, row: Row): Promise<ApplicationForm> {
+  /**
+   * The stored form, decrypted. `withNumbers: false` leaves the ID and certificate numbers encrypted, for views
+   * (like the review queue) that never show them.
+   */
+  async readForm(db: Queryable, row: Row, opts: { withNumbers?: boolean } = {}): Promise<ApplicationForm> {
     const { keys } = this.deps;
+    const numbers = new Set(['id_number_enc', 'practice_cert_enc', 'qualification_cert_enc']);
     const text = async (column: keyof Row & string) => {
+      if (opts.withNumbers === false && numbers.has(column)) return undefined;
       const blob = row[column] as Buffer | null;
       return blob ? keys.decryptText(db, row.user_id, enc(column, row.id), blob) : undefined;
     };

@@ -69,7 +69,7 @@ export class ReviewService {
     const now = clock.now().getTime();
     const items = await Promise.all(
       rows.map(async (row) => {
-        const form = await onboarding.readForm(db, row);
+        const form = await onboarding.readForm(db, row, { withNumbers: false });
         const precheck = await onboarding.precheckOf(db, row.id);
         const submittedAt = row.submitted_at ? new Date(row.submitted_at) : new Date(row.updated_at);
         return {
@@ -246,6 +246,15 @@ export class ReviewService {
       const row = await repo.lockApplicationById(trx, id);
       if (!row) throw new AppError('APPLICATION_NOT_FOUND');
       if (row.status !== 'submitted') throw new AppError('APPLICATION_NOT_PENDING');
+      // Nobody decides on their own application: a staff account with the applicant's phone number is refused.
+      const same = await trx
+        .selectFrom('users as s')
+        .innerJoin('users as a', 'a.phone_bidx', 's.phone_bidx')
+        .select('s.id')
+        .where('s.id', '=', staff.userId)
+        .where('a.id', '=', row.user_id)
+        .executeTakeFirst();
+      if (same) throw new AppError('REVIEW_CONFLICT_OF_INTEREST');
       if (body.decision === 'approve') await this.requireApplicantConsent(row.user_id);
       const now = clock.now();
       const status =
