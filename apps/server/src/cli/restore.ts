@@ -75,6 +75,8 @@ try {
   );
   if (res.status !== 0) throw new Error(`pg_restore failed: ${res.stderr}`);
   await migrate(runtime.db);
+  const backupBlobs = path.join(backupDir, 'blobs');
+  if (fs.existsSync(backupBlobs)) fs.cpSync(backupBlobs, path.join(config.dataDir, 'blobs'), { recursive: true });
   const keys = new KeyStore(deriveKeys(runtime.masterKey).kek);
   for (const row of await runtime.db.selectFrom('key_tombstones').select('subject_id').execute())
     tombstones.add(row.subject_id);
@@ -92,8 +94,15 @@ try {
     .selectFrom('users')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
+  const blobRows = await runtime.db.selectFrom('blobs').select('id').execute();
+  const missing = blobRows.filter(
+    (b) => !fs.existsSync(path.join(config.dataDir, 'blobs', b.id.slice(0, 2), b.id)),
+  ).length;
   console.log(
     `Restored ${backupDir} into ${config.databaseUrl ? 'the DATABASE_URL database' : config.dataDir}: ${users.n} accounts.`,
+  );
+  console.log(
+    `Photo files: ${blobRows.length - missing} of ${blobRows.length} present${missing ? ' (the missing ones were replaced while the backup ran; ask those doctors to upload again)' : ''}.`,
   );
   console.log(`Key tombstones re-applied: ${tombstones.size} (${shredded} keys from the backup destroyed again).`);
 } catch (err) {

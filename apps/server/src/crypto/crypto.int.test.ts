@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, get, signIn, type TestApp } from '../../test/harness.js';
 import { findPgTool, serverMajor } from '../db/pg-tools.js';
+import { giveOnboardingConsent, photoWithGps, uploadPhoto } from '../../test/onboarding-fixtures.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -114,9 +115,10 @@ describe('backup and restore', () => {
     // Source: the database of this test file, used as an "external" server for the backup.
     const alice = await signIn(t, 'doctor', '13700001111');
     const bob = await signIn(t, 'doctor', '13700002222');
-    const dataA = path.join(root, 'a');
-    fs.mkdirSync(dataA);
-    fs.writeFileSync(path.join(dataA, 'master.key'), t.masterKey.toString('base64'));
+    // Alice has a photo: encrypted files in the blob store must travel with the backup.
+    await giveOnboardingConsent(t, alice.cookie);
+    expect((await uploadPhoto(t, alice.cookie, 'id_front', await photoWithGps())).statusCode).toBe(200);
+    const dataA = t.config.dataDir;
     const first = cli('backup.ts', ['--out', path.join(root, 'backups')], {
       DATABASE_URL: t.dbUrl,
       ANXIN_DATA_DIR: dataA,
@@ -145,6 +147,8 @@ describe('backup and restore', () => {
     const { openRuntime } = await import('../runtime.js');
     const { loadConfig } = await import('../config.js');
     const { KeyStore } = await import('./key-store.js');
+    const { PhotoStore } = await import('../features/onboarding/photo.store.js');
+    const { LocalBlobStore } = await import('../platform/blob-store.js');
     const { deriveKeys } = await import('./master-key.js');
     const runtime = await openRuntime(loadConfig({ ANXIN_DATA_DIR: dataB, NODE_ENV: 'test' }));
     try {
@@ -163,6 +167,15 @@ describe('backup and restore', () => {
       await expect(
         keys.decryptText(runtime.db, b.id, { table: 'users', column: 'phone_enc', rowId: b.id }, b.phone_enc),
       ).rejects.toThrow();
+      // Alice's photo came back too, and still decrypts with her key.
+      const app = await runtime.db
+        .selectFrom('doctor_applications')
+        .select('photo_id_front')
+        .where('user_id', '=', a.id)
+        .executeTakeFirstOrThrow();
+      const photos = new PhotoStore(keys, new LocalBlobStore(path.join(dataB, 'blobs')));
+      const photo = await photos.read(runtime.db, app.photo_id_front!, 'full');
+      expect(photo.bytes.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]))).toBe(true);
     } finally {
       await runtime.close();
     }
