@@ -47,3 +47,21 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
 }
+
+/** The real app on a real database, listening on a free port, for one test file. */
+export async function startProduct(): Promise<{ t: import('../apps/server/test/harness.js').TestApp; base: string }> {
+  const { createTestApp } = await import('../apps/server/test/harness.js');
+  const t = await createTestApp();
+  const base = (await t.app.listen({ port: 0, host: '127.0.0.1' })).replace('127.0.0.1', 'localhost');
+  return { t, base };
+}
+
+/** The code the (console) SMS provider "sent" to a number: what a developer reads from the dev outbox. */
+export async function waitForCode(t: import('../apps/server/test/harness.js').TestApp, phone: string): Promise<string> {
+  for (let i = 0; i < 50; i++) {
+    const code = t.sms.latestCodeFor(phone);
+    if (code) return code;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('no code in the dev outbox');
+}

@@ -1,17 +1,15 @@
 import * as OTPAuth from 'otpauth';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../apps/server/test/harness.js';
-import { hasChromium, launch, screenshot } from './browser.js';
+import type { TestApp } from '../apps/server/test/harness.js';
+import { hasChromium, launch, screenshot, startProduct, waitForCode } from './browser.js';
 
 const enabled = hasChromium();
 
 let t: TestApp;
 let base: string;
 beforeAll(async () => {
-  if (!enabled) return;
-  t = await createTestApp();
-  base = (await t.app.listen({ port: 0, host: '127.0.0.1' })).replace('127.0.0.1', 'localhost');
+  if (enabled) ({ t, base } = await startProduct());
 });
 afterAll(async () => {
   if (t) await t.close();
@@ -26,15 +24,6 @@ function watchErrors(page: Page): string[] {
       errors.push(m.text());
   });
   return errors;
-}
-
-async function waitForCode(phone: string): Promise<string> {
-  for (let i = 0; i < 50; i++) {
-    const code = t.sms.latestCodeFor(phone);
-    if (code) return code;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('no code in the dev outbox');
 }
 
 describe.skipIf(!enabled)('browser journeys', () => {
@@ -64,7 +53,7 @@ describe.skipIf(!enabled)('browser journeys', () => {
       await page.getByTestId('code-input').waitFor();
       await page.getByTestId('dev-outbox-notice').waitFor();
       await screenshot(page, 'doctor-02-code');
-      await page.getByTestId('code-input').fill(await waitForCode(phone));
+      await page.getByTestId('code-input').fill(await waitForCode(t, phone));
       await page.getByTestId('verify-code').click();
 
       await page.getByTestId('home').waitFor();
@@ -133,7 +122,7 @@ describe.skipIf(!enabled)('browser journeys', () => {
       await page.getByTestId('phone-input').fill(phone);
       await page.getByTestId('send-code').click();
       await page.getByTestId('code-input').waitFor();
-      await page.getByTestId('code-input').fill(await waitForCode(phone));
+      await page.getByTestId('code-input').fill(await waitForCode(t, phone));
       await page.getByTestId('verify-code').click();
       await page.getByTestId('totp-input').waitFor();
       // Each code works once: enrolment used this step's, so sign in with the next step's (within the drift window).

@@ -1,18 +1,16 @@
 import sharp from 'sharp';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../apps/server/test/harness.js';
+import type { TestApp } from '../apps/server/test/harness.js';
 import { practiceFor, qualificationFor, residentId, staffCookie } from '../apps/server/test/onboarding-fixtures.js';
-import { hasChromium, launch, screenshot } from './browser.js';
+import { hasChromium, launch, screenshot, startProduct, waitForCode } from './browser.js';
 
 const enabled = hasChromium();
 
 let t: TestApp;
 let base: string;
 beforeAll(async () => {
-  if (!enabled) return;
-  t = await createTestApp();
-  base = (await t.app.listen({ port: 0, host: '127.0.0.1' })).replace('127.0.0.1', 'localhost');
+  if (enabled) ({ t, base } = await startProduct());
 });
 afterAll(async () => {
   if (t) await t.close();
@@ -30,15 +28,6 @@ async function testImage(width: number, height: number, colour: string): Promise
     ])
     .jpeg()
     .toBuffer();
-}
-
-async function waitForCode(phone: string): Promise<string> {
-  for (let i = 0; i < 50; i++) {
-    const code = t.sms.latestCodeFor(phone);
-    if (code) return code;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('no code in the dev outbox');
 }
 
 /** Pick a photo the way a doctor does: tap the tile, read the purpose, choose the album, pick a file. */
@@ -81,7 +70,7 @@ describe.skipIf(!enabled)('onboarding journey', () => {
       await d.getByTestId('phone-input').fill(phone);
       await d.getByTestId('policy-checkbox').click();
       await d.getByTestId('send-code').click();
-      await d.getByTestId('code-input').fill(await waitForCode(phone));
+      await d.getByTestId('code-input').fill(await waitForCode(t, phone));
       await d.getByTestId('verify-code').click();
       await d.getByTestId('start-onboarding').click();
       await d.getByTestId('sensitive-agree').click();

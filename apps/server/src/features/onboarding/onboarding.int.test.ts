@@ -20,6 +20,10 @@ import {
 } from '../../../test/onboarding-fixtures.js';
 
 let t: TestApp;
+
+const applicationIdOf = async (t: TestApp, userId: string) =>
+  (await t.db.selectFrom('doctor_applications').select('id').where('user_id', '=', userId).executeTakeFirstOrThrow())
+    .id;
 let reviewer: { cookie: string; id: string };
 beforeAll(async () => {
   t = await createTestApp();
@@ -187,9 +191,7 @@ describe('separate consent for sensitive data', () => {
 
   it('RIG-4: after the applicant withdraws the consent, reviewers can no longer reveal documents or approve', async () => {
     const d = await submittedDoctor(t);
-    const appId = (
-      await t.db.selectFrom('doctor_applications').select('id').where('user_id', '=', d.me.id).executeTakeFirstOrThrow()
-    ).id;
+    const appId = await applicationIdOf(t, d.me.id);
     const withdrawn = await t.app.inject({
       method: 'DELETE',
       url: '/api/consents/sensitive/onboarding',
@@ -376,9 +378,7 @@ describe('review (staff side)', () => {
       flags: expect.any(Number),
     });
     expect(item.waitingHours).toBeGreaterThanOrEqual(0);
-    const appId = (
-      await t.db.selectFrom('doctor_applications').select('id').where('user_id', '=', d.me.id).executeTakeFirstOrThrow()
-    ).id;
+    const appId = await applicationIdOf(t, d.me.id);
     const detail = await get(t, `/api/admin/applications/${appId}`, reviewer.cookie);
     expect(detail.statusCode).toBe(200);
     const body = detail.json();
@@ -399,9 +399,7 @@ describe('review (staff side)', () => {
 
   it('ONB-4: full photos need a reveal with a purpose; the reveal and each view are audited with reviewer, purpose and fields', async () => {
     const d = await submittedDoctor(t);
-    const appId = (
-      await t.db.selectFrom('doctor_applications').select('id').where('user_id', '=', d.me.id).executeTakeFirstOrThrow()
-    ).id;
+    const appId = await applicationIdOf(t, d.me.id);
     const blurred = await t.app.inject({
       method: 'GET',
       url: `/api/admin/applications/${appId}/photos/id_front?variant=blurred`,
@@ -482,13 +480,7 @@ describe('review (staff side)', () => {
     await put(t, '/api/onboarding/application', completeForm(id), doctor.cookie);
     for (const slot of DOCUMENT_SLOTS) await uploadPhoto(t, doctor.cookie, slot, await photoWithGps());
     expect((await post(t, '/api/onboarding/application/submit', {}, doctor.cookie)).statusCode).toBe(200);
-    const appId = (
-      await t.db
-        .selectFrom('doctor_applications')
-        .select('id')
-        .where('user_id', '=', doctor.me.id)
-        .executeTakeFirstOrThrow()
-    ).id;
+    const appId = await applicationIdOf(t, doctor.me.id);
     t.clock.advance(61_000); // the per-number resend limit spans apps
     const self = await staffCookie(t, ['reviewer'], phone);
     const res = await post(
@@ -503,9 +495,7 @@ describe('review (staff side)', () => {
 
   it('ONB-4: a reason made of spaces is not a reason', async () => {
     const d = await submittedDoctor(t);
-    const appId = (
-      await t.db.selectFrom('doctor_applications').select('id').where('user_id', '=', d.me.id).executeTakeFirstOrThrow()
-    ).id;
+    const appId = await applicationIdOf(t, d.me.id);
     const res = await post(
       t,
       `/api/admin/applications/${appId}/decision`,
@@ -518,9 +508,7 @@ describe('review (staff side)', () => {
 
   it('ONB-4: only reviewers and admins review: other doctors, patients and the support role are refused', async () => {
     const d = await submittedDoctor(t);
-    const appId = (
-      await t.db.selectFrom('doctor_applications').select('id').where('user_id', '=', d.me.id).executeTakeFirstOrThrow()
-    ).id;
+    const appId = await applicationIdOf(t, d.me.id);
     const otherDoctor = await signIn(t);
     const patient = await signIn(t, 'patient');
     const support = await staffCookie(t, ['support']);
@@ -546,9 +534,7 @@ describe('review (staff side)', () => {
 
   it('ONB-4: ask for changes with a reason → the doctor sees status, reason, timeline and a notice, fixes it and resubmits; a decided application cannot be decided again', async () => {
     const d = await submittedDoctor(t);
-    const appId = (
-      await t.db.selectFrom('doctor_applications').select('id').where('user_id', '=', d.me.id).executeTakeFirstOrThrow()
-    ).id;
+    const appId = await applicationIdOf(t, d.me.id);
     const noReason = await post(
       t,
       `/api/admin/applications/${appId}/decision`,
@@ -612,9 +598,7 @@ describe('review (staff side)', () => {
 describe('public profile', () => {
   async function approved() {
     const d = await submittedDoctor(t);
-    const appId = (
-      await t.db.selectFrom('doctor_applications').select('id').where('user_id', '=', d.me.id).executeTakeFirstOrThrow()
-    ).id;
+    const appId = await applicationIdOf(t, d.me.id);
     const res = await post(
       t,
       `/api/admin/applications/${appId}/decision`,
