@@ -19,6 +19,7 @@ import { auditRoutes } from './privacy/audit/audit.routes.js';
 import { onboardingRoutes } from './features/onboarding/onboarding.routes.js';
 import { directoryRoutes } from './features/directory/directory.routes.js';
 import { noticeRoutes } from './features/notices/notices.routes.js';
+import { consultationRoutes } from './features/consultations/consultations.routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -110,6 +111,7 @@ export async function buildApp(deps: CoreDeps, fastifyOptions: FastifyServerOpti
   await app.register(onboardingRoutes, { onboarding: services.onboarding, review: services.review });
   await app.register(directoryRoutes, { directory: services.directory });
   await app.register(noticeRoutes, { notices: services.notices });
+  await app.register(consultationRoutes, { consultations: services.consultations });
 
   const hasWeb = fs.existsSync(path.join(config.webDistDir, 'index.html'));
   if (hasWeb) {

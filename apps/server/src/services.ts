@@ -14,6 +14,8 @@ import { OnboardingService } from './features/onboarding/onboarding.service.js';
 import { ReviewService } from './features/onboarding/review.service.js';
 import { NoticeService } from './features/notices/notices.service.js';
 import { DirectoryService } from './features/directory/directory.service.js';
+import { ConsultationService } from './features/consultations/consultations.service.js';
+import { InProcessBus, type MessageBus } from './realtime/bus.js';
 
 /** What the process creates once and passes down: no module-level singletons anywhere else. */
 export interface CoreDeps {
@@ -24,6 +26,8 @@ export interface CoreDeps {
   clock: Clock;
   /** Encrypted file storage; defaults to a folder in the data dir. */
   blobStore?: BlobStore;
+  /** Event fan-out; in-process by default (one server). */
+  bus?: MessageBus;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -54,5 +58,7 @@ export function createServices(deps: CoreDeps) {
   const onboarding = new OnboardingService({ db: deps.db, keys, derived, clock: deps.clock, policy, photos });
   const review = new ReviewService({ db: deps.db, keys, clock: deps.clock, onboarding, photos, notices, policy });
   const directory = new DirectoryService({ db: deps.db, photos });
-  return { derived, keys, policy, identity, staff, photos, notices, onboarding, review, directory };
+  const bus = deps.bus ?? new InProcessBus();
+  const consultations = new ConsultationService({ db: deps.db, keys, clock: deps.clock, policy, bus });
+  return { derived, keys, policy, identity, staff, photos, notices, onboarding, review, directory, bus, consultations };
 }

@@ -3,3 +3,4 @@ export * from './policy.js';
 export * from './auth.js';
 export * from './admin.js';
 export * from './onboarding.js';
+export * from './consultations.js';

@@ -211,7 +211,41 @@ export interface DoctorProfilesTable {
   updated_at: Timestamp;
 }
 
+export interface ConsultationsTable {
+  id: string;
+  patient_id: string;
+  doctor_id: string;
+  status: 'requested' | 'active' | 'declined' | 'ended';
+  concern_enc: Buffer;
+  follow_up_enc: Buffer;
+  counselling: boolean;
+  decline_reason_enc: Buffer | null;
+  created_at: Timestamp;
+  accepted_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  last_seq: Generated<number>;
+  last_message_at: Timestamp | null;
+}
+export interface MessagesTable {
+  consultation_id: string;
+  seq: number;
+  client_id: string;
+  sender_id: string;
+  kind: 'text';
+  body_enc: Buffer;
+  created_at: Timestamp;
+}
+export interface ConsultationReadsTable {
+  consultation_id: string;
+  user_id: string;
+  last_read_seq: number;
+  updated_at: Timestamp;
+}
+
 export interface DB {
+  consultations: ConsultationsTable;
+  messages: MessagesTable;
+  consultation_reads: ConsultationReadsTable;
   blobs: BlobsTable;
   doctor_applications: DoctorApplicationsTable;
   automated_decisions: AutomatedDecisionsTable;

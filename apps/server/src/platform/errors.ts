@@ -130,6 +130,28 @@ export const ERRORS = {
     zh: () => '不能审核自己的入驻申请，请交由其他审核人员处理。',
     en: () => 'You cannot decide on your own application; please leave it to another reviewer.',
   },
+  CONSULTATION_CONSENT_REQUIRED: {
+    status: 409,
+    zh: () => '发起问诊前，请先阅读并同意处理医疗健康信息的单独告知。',
+    en: () => 'Before starting a consultation, please read and accept the separate notice on processing health data.',
+  },
+  FIRST_VISIT_IN_PERSON: {
+    status: 409,
+    zh: () => '互联网诊疗仅适用于已确诊疾病的复诊。首次就诊请前往医院线下就诊；如需心理咨询，可选择心理咨询师。',
+    en: () =>
+      'Online diagnosis and treatment is only for follow-ups of an existing diagnosis. For a first visit, please see a doctor in person; for counselling, choose a counsellor.',
+  },
+  CONSULTATION_NOT_FOUND: { status: 404, zh: () => '找不到该问诊。', en: () => 'Consultation not found.' },
+  CONSULTATION_STATE: {
+    status: 409,
+    zh: () => '该问诊当前状态不允许此操作，请刷新后再试。',
+    en: () => 'This consultation is not in a state that allows this; please refresh.',
+  },
+  CONSULTATION_NOT_ACTIVE: {
+    status: 409,
+    zh: () => '问诊尚未开始或已结束，不能发送消息。如需继续，请发起复诊。',
+    en: () => 'This consultation has not started or has ended; messages cannot be sent. Start a follow-up to continue.',
+  },
   APPLICATION_NOT_FOUND: { status: 404, zh: () => '找不到该入驻申请。', en: () => 'Application not found.' },
   APPLICATION_NOT_PENDING: {
     status: 409,

@@ -32,6 +32,10 @@ export const AUDIT_ACTIONS = [
   'profile.published',
   'profile.updated',
   'profile.unpublished',
+  'consultation.requested',
+  'consultation.accepted',
+  'consultation.declined',
+  'consultation.ended',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

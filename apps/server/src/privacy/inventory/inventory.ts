@@ -23,7 +23,8 @@ export type Category =
   | 'profile.photo'
   | 'review.record'
   | 'automated.decision'
-  | 'notice.record';
+  | 'notice.record'
+  | 'health.consultation';
 
 export interface PersonalColumn {
   sensitivity: 'personal' | 'sensitive';
@@ -66,6 +67,55 @@ const photoRef = (category: Category): PersonalColumn =>
   });
 
 export const INVENTORY: Record<string, Record<string, ColumnClass>> = {
+  consultations: {
+    id: ID,
+    patient_id: pseudonymousUserRef,
+    doctor_id: pseudonymousUserRef,
+    status: FLAG,
+    concern_enc: sensitive({
+      category: 'health.consultation',
+      purposes: ['service', 'crisis_handling', 'archiving'],
+      legalBasis: 'separate_consent',
+      retention: 'medical_record',
+      protection: 'encrypted',
+    }),
+    follow_up_enc: sensitive({
+      category: 'health.consultation',
+      purposes: ['service'],
+      legalBasis: 'separate_consent',
+      retention: 'medical_record',
+      protection: 'encrypted',
+    }),
+    counselling: FLAG,
+    decline_reason_enc: sensitive({
+      category: 'health.consultation',
+      purposes: ['service'],
+      legalBasis: 'separate_consent',
+      retention: 'medical_record',
+      protection: 'encrypted',
+    }),
+    created_at: TIME,
+    accepted_at: TIME,
+    ended_at: TIME,
+    last_seq: FLAG,
+    last_message_at: TIME,
+  },
+  messages: {
+    consultation_id: ID,
+    seq: FLAG,
+    client_id: ID,
+    sender_id: pseudonymousUserRef,
+    kind: FLAG,
+    body_enc: sensitive({
+      category: 'health.consultation',
+      purposes: ['service', 'crisis_handling', 'archiving'],
+      legalBasis: 'separate_consent',
+      retention: 'medical_record',
+      protection: 'encrypted',
+    }),
+    created_at: TIME,
+  },
+  consultation_reads: { consultation_id: ID, user_id: pseudonymousUserRef, last_read_seq: FLAG, updated_at: TIME },
   blobs: {
     id: ID,
     owner_id: pseudonymousUserRef,

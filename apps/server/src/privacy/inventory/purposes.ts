@@ -38,6 +38,10 @@ export const RETENTION = {
   },
   network_logs_6m: { zh: '至少 6 个月（《网络安全法》）', en: 'At least 6 months (Cybersecurity Law)' },
   policy_forever: { zh: '永久保存（历史版本公开可查）', en: 'Kept permanently (public history)' },
+  medical_record: {
+    zh: '按互联网诊疗病历保存要求保存（不少于 15 年），期满后删除',
+    en: 'Kept as internet-consultation medical records must be (at least 15 years), then deleted',
+  },
   key_until_erasure: { zh: '直到数据主体的数据被删除', en: 'Until the person’s data is erased' },
 } as const;
 export type Retention = keyof typeof RETENTION;

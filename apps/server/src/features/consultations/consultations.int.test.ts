@@ -1,0 +1,279 @@
+import crypto from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, get, ORIGIN, post, signIn, type TestApp } from '../../../test/harness.js';
+import { completeForm, residentId, staffCookie, submittedDoctor } from '../../../test/onboarding-fixtures.js';
+import type { BusEvent } from '../../realtime/bus.js';
+import { userTopic } from './consultations.service.js';
+
+let t: TestApp;
+let psychiatrist: { cookie: string; id: string };
+let counsellor: { cookie: string; id: string };
+let reviewer: { cookie: string };
+
+async function approvedDoctor(type: 'psychiatrist' | 'counsellor', seq: string) {
+  const d = await submittedDoctor(t, residentId('19800808', seq));
+  if (type === 'counsellor') {
+    // Re-open and resubmit as a counsellor: simplest path through the same public API.
+    const appId = (
+      await t.db.selectFrom('doctor_applications').select('id').where('user_id', '=', d.me.id).executeTakeFirstOrThrow()
+    ).id;
+    await post(
+      t,
+      `/api/admin/applications/${appId}/decision`,
+      { decision: 'request_changes', reasonCode: 'other_changes', reasonText: '请改为心理咨询师' },
+      reviewer.cookie,
+    );
+    const form = completeForm(d.idNumber, { practitionerType: 'counsellor' });
+    form.credentials = { qualificationCertNo: 'XL-2020-7788' };
+    await t.app.inject({
+      method: 'PUT',
+      url: '/api/onboarding/application',
+      payload: form,
+      headers: { cookie: d.cookie, origin: ORIGIN },
+    });
+    expect((await post(t, '/api/onboarding/application/submit', {}, d.cookie)).statusCode).toBe(200);
+  }
+  const appId = (
+    await t.db.selectFrom('doctor_applications').select('id').where('user_id', '=', d.me.id).executeTakeFirstOrThrow()
+  ).id;
+  expect(
+    (
+      await post(
+        t,
+        `/api/admin/applications/${appId}/decision`,
+        { decision: 'approve', reasonCode: 'verified', reasonText: '核验通过' },
+        reviewer.cookie,
+      )
+    ).statusCode,
+  ).toBe(200);
+  return { cookie: d.cookie, id: d.me.id as string };
+}
+
+async function consentedPatient() {
+  const p = await signIn(t, 'patient', undefined, { keepSignedIn: true });
+  const doc = (await get(t, '/api/consents/sensitive/consultation', p.cookie)).json();
+  await post(
+    t,
+    '/api/consents/sensitive/consultation',
+    { version: doc.version, locale: doc.locale, textSha256: doc.textSha256 },
+    p.cookie,
+  );
+  return { cookie: p.cookie, id: p.me.id as string };
+}
+
+async function activeConsultation() {
+  const patient = await consentedPatient();
+  const res = await post(
+    t,
+    '/api/consultations',
+    { doctorId: psychiatrist.id, concern: '最近两周失眠加重，想调整用药', isFollowUp: true },
+    patient.cookie,
+  );
+  expect(res.statusCode, res.body).toBe(200);
+  const id = res.json().id as string;
+  expect((await post(t, `/api/consultations/${id}/accept`, {}, psychiatrist.cookie)).json().status).toBe('active');
+  return { patient, id };
+}
+
+const send = (cookie: string, id: string, text: string, clientId: string = crypto.randomUUID()) =>
+  post(t, `/api/consultations/${id}/messages`, { clientId, kind: 'text', text }, cookie);
+
+beforeAll(async () => {
+  t = await createTestApp();
+  reviewer = await staffCookie(t, ['reviewer']);
+  psychiatrist = await approvedDoctor('psychiatrist', '701');
+  counsellor = await approvedDoctor('counsellor', '702');
+}, 60_000);
+afterAll(async () => t.close());
+
+describe('consultation lifecycle', () => {
+  it('CON-1: a patient needs the separate health-data consent, and a first visit to a physician is sent to see a doctor in person', async () => {
+    const p = await signIn(t, 'patient');
+    const noConsent = await post(
+      t,
+      '/api/consultations',
+      { doctorId: psychiatrist.id, concern: '想咨询睡眠问题', isFollowUp: true },
+      p.cookie,
+    );
+    expect(noConsent.json().error.code).toBe('CONSULTATION_CONSENT_REQUIRED');
+    const patient = await consentedPatient();
+    const first = await post(
+      t,
+      '/api/consultations',
+      { doctorId: psychiatrist.id, concern: '第一次出现焦虑症状', isFollowUp: false },
+      patient.cookie,
+    );
+    expect(first.statusCode).toBe(409);
+    expect(first.json().error.code).toBe('FIRST_VISIT_IN_PERSON');
+    expect(first.json().error.message).toMatch(/线下就诊/);
+    const counselling = await post(
+      t,
+      '/api/consultations',
+      { doctorId: counsellor.id, concern: '工作压力大，想聊一聊', isFollowUp: false },
+      patient.cookie,
+    );
+    expect(counselling.statusCode).toBe(200);
+    expect(counselling.json()).toMatchObject({
+      status: 'requested',
+      counselling: true,
+      doctor: { practitionerType: 'counsellor' },
+    });
+  });
+
+  it('CON-1: requested → accepted → active → ended; the doctor’s queue shows it; nothing can be sent once ended', async () => {
+    const { patient, id } = await activeConsultation();
+    const queue = (await get(t, '/api/consultations', psychiatrist.cookie)).json().consultations;
+    expect(queue.find((c: { id: string }) => c.id === id)).toMatchObject({
+      status: 'active',
+      isFollowUp: true,
+      counselling: false,
+    });
+    const detail = (await get(t, `/api/consultations/${id}`, patient.cookie)).json();
+    expect(detail.concern).toBe('最近两周失眠加重，想调整用药');
+    expect((await post(t, `/api/consultations/${id}/accept`, {}, psychiatrist.cookie)).json().error.code).toBe(
+      'CONSULTATION_STATE',
+    );
+    expect((await post(t, `/api/consultations/${id}/end`, {}, patient.cookie)).statusCode).toBe(403);
+    expect((await post(t, `/api/consultations/${id}/end`, {}, psychiatrist.cookie)).json().status).toBe('ended');
+    const late = await send(patient.cookie, id, '还有一个问题');
+    expect(late.statusCode).toBe(409);
+    expect(late.json().error.code).toBe('CONSULTATION_NOT_ACTIVE');
+  });
+
+  it('CON-1: a declined consultation carries the doctor’s reason to the patient', async () => {
+    const patient = await consentedPatient();
+    const id = (
+      await post(
+        t,
+        '/api/consultations',
+        { doctorId: psychiatrist.id, concern: '复诊，想换药', isFollowUp: true },
+        patient.cookie,
+      )
+    ).json().id;
+    const declined = await post(
+      t,
+      `/api/consultations/${id}/decline`,
+      { reason: '本周门诊已满，请预约下周' },
+      psychiatrist.cookie,
+    );
+    expect(declined.json()).toMatchObject({ status: 'declined', declineReason: '本周门诊已满，请预约下周' });
+    expect((await get(t, `/api/consultations/${id}`, patient.cookie)).json().declineReason).toBe(
+      '本周门诊已满，请预约下周',
+    );
+  });
+});
+
+describe('messages', () => {
+  it('CON-1: resending a message with the same client id never creates a second one', async () => {
+    const { patient, id } = await activeConsultation();
+    const clientId = crypto.randomUUID();
+    const first = (await send(patient.cookie, id, '医生您好', clientId)).json();
+    const again = (await send(patient.cookie, id, '医生您好', clientId)).json();
+    expect(first).toMatchObject({ seq: 1, duplicate: false });
+    expect(again).toMatchObject({ seq: 1, duplicate: true, clientId });
+    const stored = await t.db.selectFrom('messages').select('seq').where('consultation_id', '=', id).execute();
+    expect(stored).toHaveLength(1);
+  });
+
+  it('CON-1: concurrent messages from both sides get gap-free sequence numbers and come back in order', async () => {
+    const { patient, id } = await activeConsultation();
+    const texts = Array.from({ length: 30 }, (_, i) => `消息 ${i}`);
+    const acks = await Promise.all(
+      texts.map((text, i) => send(i % 2 ? psychiatrist.cookie : patient.cookie, id, text)),
+    );
+    const seqs = acks.map((a) => a.json().seq).sort((a, b) => a - b);
+    expect(seqs).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    const page = (await get(t, `/api/consultations/${id}/messages`, patient.cookie)).json();
+    expect(page.messages.map((m: { seq: number }) => m.seq)).toEqual(seqs);
+    expect(page.lastSeq).toBe(30);
+    // Every acknowledged text is stored exactly once.
+    expect(new Set(page.messages.map((m: { text: string }) => m.text))).toEqual(new Set(texts));
+  });
+
+  it('CON-1: after a reconnect the client fetches exactly what came after its last sequence number', async () => {
+    const { patient, id } = await activeConsultation();
+    for (const text of ['一', '二', '三', '四', '五']) await send(psychiatrist.cookie, id, text);
+    const page = (await get(t, `/api/consultations/${id}/messages?after=3`, patient.cookie)).json();
+    expect(page.messages.map((m: { seq: number; text: string }) => [m.seq, m.text])).toEqual([
+      [4, '四'],
+      [5, '五'],
+    ]);
+  });
+
+  it('CON-1: read receipts move forward only, never past the last message, and unread counts follow', async () => {
+    const { patient, id } = await activeConsultation();
+    for (const text of ['a', 'b', 'c']) await send(psychiatrist.cookie, id, text);
+    expect((await get(t, `/api/consultations/${id}`, patient.cookie)).json().unread).toBe(3);
+    await post(t, `/api/consultations/${id}/read`, { seq: 2 }, patient.cookie);
+    expect((await get(t, `/api/consultations/${id}`, patient.cookie)).json().unread).toBe(1);
+    expect((await get(t, `/api/consultations/${id}`, psychiatrist.cookie)).json().otherReadSeq).toBe(2);
+    await post(t, `/api/consultations/${id}/read`, { seq: 1 }, patient.cookie);
+    await post(t, `/api/consultations/${id}/read`, { seq: 99 }, patient.cookie);
+    expect((await get(t, `/api/consultations/${id}`, psychiatrist.cookie)).json().otherReadSeq).toBe(3);
+  });
+
+  it('CON-1: the other participant is told about a message only after it is stored, with no content in the event', async () => {
+    const { patient, id } = await activeConsultation();
+    const events: BusEvent[] = [];
+    const stop = t.app.services.bus.subscribe(userTopic(psychiatrist.id), (e) => events.push(e));
+    try {
+      const ack = (await send(patient.cookie, id, '私密内容不应出现在事件里')).json();
+      expect(events).toEqual([{ type: 'message', consultationId: id, seq: ack.seq }]);
+      const stored = await t.db
+        .selectFrom('messages')
+        .select('seq')
+        .where('consultation_id', '=', id)
+        .where('seq', '=', ack.seq)
+        .executeTakeFirst();
+      expect(stored).toBeDefined();
+      expect(JSON.stringify(events)).not.toContain('私密内容');
+    } finally {
+      stop();
+    }
+  });
+});
+
+describe('privacy of consultations', () => {
+  it('SEC-1: another doctor or patient cannot read, post into or mark a consultation; the patient cannot accept it', async () => {
+    const { patient, id } = await activeConsultation();
+    const otherPatient = await consentedPatient();
+    const otherDoctor = await signIn(t, 'doctor');
+    for (const cookie of [otherPatient.cookie, otherDoctor.cookie, counsellor.cookie]) {
+      expect((await get(t, `/api/consultations/${id}`, cookie)).statusCode).toBe(404);
+      expect((await get(t, `/api/consultations/${id}/messages`, cookie)).statusCode).toBe(404);
+      expect((await send(cookie, id, '闯入')).statusCode).toBe(404);
+      expect((await post(t, `/api/consultations/${id}/read`, { seq: 1 }, cookie)).statusCode).toBe(404);
+    }
+    expect((await post(t, `/api/consultations/${id}/accept`, {}, patient.cookie)).statusCode).toBe(403);
+    const staff = await staffCookie(t, ['admin']);
+    expect((await get(t, `/api/consultations/${id}`, staff.cookie)).statusCode).toBe(403);
+    const stored = await t.db.selectFrom('messages').select('seq').where('consultation_id', '=', id).execute();
+    expect(stored).toHaveLength(0);
+  });
+
+  it('SEC-1: message text and the concern are encrypted with the consultation’s own key and never appear in logs', async () => {
+    const { patient, id } = await activeConsultation();
+    const canary = '金丝雀消息-8f2c-不应出现在日志';
+    t.logs.length = 0;
+    const ack = (await send(patient.cookie, id, canary)).json();
+    await get(t, `/api/consultations/${id}/messages`, psychiatrist.cookie);
+    expect(t.logs.join('\n').length).toBeGreaterThan(50);
+    expect(t.logs.join('\n')).not.toContain(canary);
+    const row = await t.db
+      .selectFrom('messages')
+      .select('body_enc')
+      .where('consultation_id', '=', id)
+      .where('seq', '=', ack.seq)
+      .executeTakeFirstOrThrow();
+    expect(row.body_enc.includes(Buffer.from(canary))).toBe(false);
+    const key = await t.db
+      .selectFrom('subject_keys')
+      .select('subject_id')
+      .where('subject_id', '=', id)
+      .executeTakeFirst();
+    expect(key).toBeDefined();
+    // Destroying the consultation's key makes the record unreadable (held or erased per its own retention).
+    await t.app.services.keys.destroy(t.db, id, 'test');
+    expect((await get(t, `/api/consultations/${id}/messages`, patient.cookie)).statusCode).toBe(410);
+  });
+});

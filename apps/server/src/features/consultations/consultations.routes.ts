@@ -1,0 +1,149 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import {
+  ConsultationDetail,
+  ConsultationList,
+  DeclineBody,
+  MessageAck,
+  MessagePage,
+  Ok,
+  ReadBody,
+  RequestConsultationBody,
+  SendMessageBody,
+} from '@anxin/contracts';
+import type { Access } from '../../platform/access.js';
+import { access } from '../../platform/access.js';
+import { requestMeta, requireActor } from '../../platform/http.js';
+import type { ConsultationService } from './consultations.service.js';
+
+const tags = ['consultations'];
+const patient: Access = { kind: 'user', apps: ['patient'] };
+const participants = access.member();
+const idParam = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+export async function consultationRoutes(fastify: FastifyInstance, opts: { consultations: ConsultationService }) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const { consultations } = opts;
+
+  app.post(
+    '/api/consultations',
+    {
+      config: { access: patient },
+      schema: {
+        tags,
+        summary: 'Ask an approved doctor for a consultation (CON-1)',
+        body: RequestConsultationBody,
+        response: { 200: ConsultationDetail },
+      },
+    },
+    async (req) => consultations.request(requireActor(req), req.body, requestMeta(req)),
+  );
+  app.get(
+    '/api/consultations',
+    {
+      config: { access: participants },
+      schema: { tags, summary: 'My consultations (doctor: work queue)', response: { 200: ConsultationList } },
+    },
+    async (req) => ({
+      consultations: await consultations.list(requireActor(req)),
+    }),
+  );
+  app.get(
+    '/api/consultations/:id',
+    {
+      config: { access: participants },
+      schema: {
+        tags,
+        summary: 'One consultation I take part in',
+        params: idParam,
+        response: { 200: ConsultationDetail },
+      },
+    },
+    async (req) => consultations.detail(requireActor(req), req.params.id),
+  );
+  app.post(
+    '/api/consultations/:id/accept',
+    {
+      config: { access: access.doctor() },
+      schema: {
+        tags,
+        summary: 'Accept a requested consultation',
+        params: idParam,
+        response: { 200: ConsultationDetail },
+      },
+    },
+    async (req) => consultations.accept(requireActor(req), req.params.id, requestMeta(req)),
+  );
+  app.post(
+    '/api/consultations/:id/decline',
+    {
+      config: { access: access.doctor() },
+      schema: {
+        tags,
+        summary: 'Decline with a reason',
+        params: idParam,
+        body: DeclineBody,
+        response: { 200: ConsultationDetail },
+      },
+    },
+    async (req) => consultations.decline(requireActor(req), req.params.id, req.body.reason, requestMeta(req)),
+  );
+  app.post(
+    '/api/consultations/:id/end',
+    {
+      config: { access: access.doctor() },
+      schema: { tags, summary: 'End an active consultation', params: idParam, response: { 200: ConsultationDetail } },
+    },
+    async (req) => consultations.end(requireActor(req), req.params.id, requestMeta(req)),
+  );
+  app.post(
+    '/api/consultations/:id/messages',
+    {
+      config: { access: participants },
+      schema: {
+        tags,
+        summary: 'Send a message; acknowledged after it is stored (idempotent by clientId)',
+        params: idParam,
+        body: SendMessageBody,
+        response: { 200: MessageAck },
+      },
+    },
+    async (req) => consultations.send(requireActor(req), req.params.id, req.body, requestMeta(req)),
+  );
+  app.get(
+    '/api/consultations/:id/messages',
+    {
+      config: { access: participants },
+      schema: {
+        tags,
+        summary: 'Messages after a sequence number, in order (catch-up after reconnect)',
+        params: idParam,
+        querystring: Type.Object({
+          after: Type.Optional(Type.Integer({ minimum: 0 })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+        }),
+        response: { 200: MessagePage },
+      },
+    },
+    async (req) =>
+      consultations.messages(requireActor(req), req.params.id, req.query.after ?? 0, req.query.limit ?? 200),
+  );
+  app.post(
+    '/api/consultations/:id/read',
+    {
+      config: { access: participants },
+      schema: {
+        tags,
+        summary: 'Read receipt up to a sequence number',
+        params: idParam,
+        body: ReadBody,
+        response: { 200: Ok },
+      },
+    },
+    async (req) => {
+      await consultations.markRead(requireActor(req), req.params.id, req.body.seq);
+      return { ok: true as const };
+    },
+  );
+}

@@ -1,0 +1,308 @@
+import crypto from 'node:crypto';
+import type {
+  ConsultationDetail,
+  ConsultationSummary,
+  MessageAck,
+  MessagePage,
+  RequestConsultationBody,
+  SendMessageBody,
+} from '@anxin/contracts';
+import type { Selectable } from 'kysely';
+import type { Db, Queryable } from '../../db/database.js';
+import type { ConsultationsTable } from '../../db/schema.js';
+import type { KeyStore } from '../../crypto/key-store.js';
+import { appendAudit } from '../../privacy/audit/audit.js';
+import type { PolicyService, RequestMeta } from '../../privacy/policy/policy.service.js';
+import { AppError } from '../../platform/errors.js';
+import type { Clock } from '../../platform/clock.js';
+import type { MessageBus } from '../../realtime/bus.js';
+import type { Actor } from '../identity/identity.service.js';
+import * as repo from './consultations.repo.js';
+
+type Row = Selectable<ConsultationsTable>;
+
+/** Each consultation is its own data subject: its key protects the concern and every message. */
+const field = (column: string, rowId: string) => ({ table: 'consultations', column, rowId });
+const messageField = (consultationId: string, seq: number) => ({
+  table: 'messages',
+  column: 'body_enc',
+  rowId: `${consultationId}:${seq}`,
+});
+
+export const userTopic = (userId: string) => `user:${userId}`;
+
+/**
+ * Consultations and messaging (CON-1). A message is acknowledged only after its insert committed; the sequence
+ * number is assigned under a row lock on the consultation inside that transaction, so numbers are gap-free and
+ * in commit order; a client id makes resending safe (the same message comes back, never a second copy).
+ */
+export class ConsultationService {
+  constructor(
+    private readonly deps: { db: Db; keys: KeyStore; clock: Clock; policy: PolicyService; bus: MessageBus },
+  ) {}
+
+  async request(actor: Actor, body: RequestConsultationBody, meta: RequestMeta): Promise<ConsultationDetail> {
+    const { db, keys, clock, policy } = this.deps;
+    if (!(await policy.hasSensitiveConsent(actor.userId, 'consultation')))
+      throw new AppError('CONSULTATION_CONSENT_REQUIRED');
+    const doctor = await db
+      .selectFrom('doctor_profiles')
+      .innerJoin('users', 'users.id', 'doctor_profiles.user_id')
+      .select(['doctor_profiles.user_id', 'doctor_profiles.practitioner_type'])
+      .where('doctor_profiles.user_id', '=', body.doctorId)
+      .where('users.status', '=', 'active')
+      .executeTakeFirst();
+    if (!doctor) throw new AppError('DOCTOR_NOT_FOUND');
+    const counselling = doctor.practitioner_type === 'counsellor';
+    // Internet diagnosis and treatment is for follow-ups; a first visit belongs in person (counselling excepted).
+    if (!body.isFollowUp && !counselling) throw new AppError('FIRST_VISIT_IN_PERSON');
+    const id = crypto.randomUUID();
+    const now = clock.now();
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('consultations')
+        .values({
+          id,
+          patient_id: actor.userId,
+          doctor_id: doctor.user_id,
+          status: 'requested',
+          concern_enc: await keys.encrypt(trx, id, field('concern_enc', id), body.concern.trim()),
+          follow_up_enc: await keys.encrypt(trx, id, field('follow_up_enc', id), body.isFollowUp ? '1' : '0'),
+          counselling,
+          created_at: now,
+        })
+        .execute();
+      await appendAudit(
+        trx,
+        {
+          action: 'consultation.requested',
+          actorId: actor.userId,
+          actorRole: 'patient',
+          subjectId: id,
+          requestId: meta.requestId,
+          details: { doctorId: doctor.user_id },
+        },
+        now,
+      );
+    });
+    await this.deps.bus.publish(userTopic(doctor.user_id), { type: 'status', consultationId: id, status: 'requested' });
+    return this.detail(actor, id);
+  }
+
+  private async transition(
+    actor: Actor,
+    id: string,
+    from: Row['status'][],
+    to: Row['status'],
+    meta: RequestMeta,
+    reason?: string,
+  ) {
+    const { db, clock, keys } = this.deps;
+    const row = await db.transaction().execute(async (trx) => {
+      const row = await repo.lockForParticipant(trx, id, actor.userId);
+      if (!row) throw new AppError('CONSULTATION_NOT_FOUND');
+      if (row.doctor_id !== actor.userId) throw new AppError('FORBIDDEN');
+      if (!from.includes(row.status)) throw new AppError('CONSULTATION_STATE', { status: row.status });
+      const now = clock.now();
+      await trx
+        .updateTable('consultations')
+        .set({
+          status: to,
+          ...(to === 'active' ? { accepted_at: now } : {}),
+          ...(to === 'ended' || to === 'declined' ? { ended_at: now } : {}),
+          ...(reason
+            ? { decline_reason_enc: await keys.encrypt(trx, id, field('decline_reason_enc', id), reason.trim()) }
+            : {}),
+        })
+        .where('id', '=', id)
+        .execute();
+      await appendAudit(
+        trx,
+        {
+          action: `consultation.${to === 'active' ? 'accepted' : to}` as 'consultation.accepted',
+          actorId: actor.userId,
+          actorRole: 'doctor',
+          subjectId: id,
+          requestId: meta.requestId,
+        },
+        now,
+      );
+      return row;
+    });
+    await this.deps.bus.publish(userTopic(row.patient_id), { type: 'status', consultationId: id, status: to });
+    return this.detail(actor, id);
+  }
+
+  accept(actor: Actor, id: string, meta: RequestMeta) {
+    return this.transition(actor, id, ['requested'], 'active', meta);
+  }
+  decline(actor: Actor, id: string, reason: string, meta: RequestMeta) {
+    return this.transition(actor, id, ['requested'], 'declined', meta, reason);
+  }
+  end(actor: Actor, id: string, meta: RequestMeta) {
+    return this.transition(actor, id, ['active'], 'ended', meta);
+  }
+
+  private async summary(
+    db: Queryable,
+    row: Row & {
+      doctor_name: string;
+      practitioner_type: ConsultationSummary['doctor']['practitionerType'];
+      last_read_seq: number | null;
+    },
+    userId: string,
+  ): Promise<ConsultationSummary> {
+    return {
+      id: row.id,
+      status: row.status,
+      doctor: { id: row.doctor_id, name: row.doctor_name, practitionerType: row.practitioner_type },
+      counselling: row.counselling,
+      isFollowUp:
+        (await this.deps.keys.decryptText(db, row.id, field('follow_up_enc', row.id), row.follow_up_enc)) === '1',
+      createdAt: new Date(row.created_at).toISOString(),
+      acceptedAt: row.accepted_at ? new Date(row.accepted_at).toISOString() : null,
+      endedAt: row.ended_at ? new Date(row.ended_at).toISOString() : null,
+      lastSeq: row.last_seq,
+      unread:
+        row.last_seq > (row.last_read_seq ?? 0)
+          ? await repo.unreadCount(db, row.id, userId, row.last_read_seq ?? 0)
+          : 0,
+      lastMessageAt: row.last_message_at ? new Date(row.last_message_at).toISOString() : null,
+    };
+  }
+
+  async list(actor: Actor): Promise<ConsultationSummary[]> {
+    const rows = await repo.listForUser(this.deps.db, actor.userId, actor.app === 'doctor' ? 'doctor' : 'patient');
+    return Promise.all(rows.map((r) => this.summary(this.deps.db, r, actor.userId)));
+  }
+
+  async detail(actor: Actor, id: string): Promise<ConsultationDetail> {
+    const { db, keys } = this.deps;
+    const row = await repo.findForParticipant(db, id, actor.userId);
+    if (!row) throw new AppError('CONSULTATION_NOT_FOUND');
+    const profile = await db
+      .selectFrom('doctor_profiles')
+      .select(['name', 'practitioner_type'])
+      .where('user_id', '=', row.doctor_id)
+      .executeTakeFirst();
+    const lastRead = await repo.readSeqOf(db, id, actor.userId);
+    const other = actor.userId === row.doctor_id ? row.patient_id : row.doctor_id;
+    return {
+      ...(await this.summary(
+        db,
+        {
+          ...row,
+          doctor_name: profile?.name ?? '',
+          practitioner_type: profile?.practitioner_type ?? 'psychiatrist',
+          last_read_seq: lastRead,
+        },
+        actor.userId,
+      )),
+      concern: await keys.decryptText(db, id, field('concern_enc', id), row.concern_enc),
+      declineReason: row.decline_reason_enc
+        ? await keys.decryptText(db, id, field('decline_reason_enc', id), row.decline_reason_enc)
+        : null,
+      otherReadSeq: await repo.readSeqOf(db, id, other),
+    };
+  }
+
+  async send(actor: Actor, id: string, body: SendMessageBody, meta: RequestMeta): Promise<MessageAck> {
+    const { db, keys, clock } = this.deps;
+    const result = await db.transaction().execute(async (trx) => {
+      const row = await repo.lockForParticipant(trx, id, actor.userId);
+      if (!row) throw new AppError('CONSULTATION_NOT_FOUND');
+      // Idempotency first: a resend of an acknowledged message answers with the original, whatever the state now.
+      const existing = await repo.findMessageByClientId(trx, id, body.clientId);
+      if (existing) {
+        if (existing.sender_id !== actor.userId) throw new AppError('CONSULTATION_NOT_FOUND');
+        return { seq: existing.seq, createdAt: new Date(existing.created_at), duplicate: true, recipient: null };
+      }
+      if (row.status !== 'active') throw new AppError('CONSULTATION_NOT_ACTIVE');
+      const seq = row.last_seq + 1;
+      const now = clock.now();
+      await trx
+        .insertInto('messages')
+        .values({
+          consultation_id: id,
+          seq,
+          client_id: body.clientId,
+          sender_id: actor.userId,
+          kind: 'text',
+          body_enc: await keys.encrypt(trx, id, messageField(id, seq), body.text),
+          created_at: now,
+        })
+        .execute();
+      await trx
+        .updateTable('consultations')
+        .set({ last_seq: seq, last_message_at: now })
+        .where('id', '=', id)
+        .execute();
+      void meta;
+      return {
+        seq,
+        createdAt: now,
+        duplicate: false,
+        recipient: actor.userId === row.doctor_id ? row.patient_id : row.doctor_id,
+      };
+    });
+    // Published after commit: a receiver is told only about messages that exist.
+    if (result.recipient)
+      await this.deps.bus.publish(userTopic(result.recipient), {
+        type: 'message',
+        consultationId: id,
+        seq: result.seq,
+      });
+    return {
+      seq: result.seq,
+      clientId: body.clientId,
+      createdAt: result.createdAt.toISOString(),
+      duplicate: result.duplicate,
+    };
+  }
+
+  /** Catch-up after a reconnect: everything after the last sequence number the client has, in order. */
+  async messages(actor: Actor, id: string, after: number, limit: number): Promise<MessagePage> {
+    const { db, keys } = this.deps;
+    const row = await repo.findForParticipant(db, id, actor.userId);
+    if (!row) throw new AppError('CONSULTATION_NOT_FOUND');
+    const rows = await repo.messagesAfter(db, id, after, limit);
+    return {
+      messages: await Promise.all(
+        rows.map(async (m) => ({
+          seq: m.seq,
+          clientId: m.client_id,
+          senderId: m.sender_id,
+          kind: m.kind,
+          text: await keys.decryptText(db, id, messageField(id, m.seq), m.body_enc),
+          createdAt: new Date(m.created_at).toISOString(),
+        })),
+      ),
+      lastSeq: row.last_seq,
+    };
+  }
+
+  /** Read receipts: the read position only ever moves forward, and never past the last message. */
+  async markRead(actor: Actor, id: string, seq: number): Promise<void> {
+    const { db, clock } = this.deps;
+    const row = await repo.findForParticipant(db, id, actor.userId);
+    if (!row) throw new AppError('CONSULTATION_NOT_FOUND');
+    const upTo = Math.min(seq, row.last_seq);
+    await db
+      .insertInto('consultation_reads')
+      .values({ consultation_id: id, user_id: actor.userId, last_read_seq: upTo, updated_at: clock.now() })
+      .onConflict((oc) =>
+        oc.columns(['consultation_id', 'user_id']).doUpdateSet({
+          last_read_seq: (eb) => eb.fn('greatest', [eb.ref('consultation_reads.last_read_seq'), eb.val(upTo)]),
+          updated_at: clock.now(),
+        }),
+      )
+      .execute();
+    const other = actor.userId === row.doctor_id ? row.patient_id : row.doctor_id;
+    await this.deps.bus.publish(userTopic(other), {
+      type: 'read',
+      consultationId: id,
+      seq: upTo,
+      userId: actor.userId,
+    });
+  }
+}

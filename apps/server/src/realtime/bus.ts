@@ -1,0 +1,33 @@
+/**
+ * Fan-out of events (new message, read receipt, status change) to whoever is connected. One server: in-process.
+ * Several instances: a PostgreSQL LISTEN/NOTIFY or Redis pub/sub implementation of the same interface (planned,
+ * see docs/decisions/0006). Events carry ids and sequence numbers only, never message content: receivers fetch
+ * content through the authorised API.
+ */
+export interface BusEvent {
+  type: 'message' | 'read' | 'status';
+  consultationId: string;
+  seq?: number;
+  userId?: string;
+  status?: string;
+}
+
+export interface MessageBus {
+  publish(topic: string, event: BusEvent): Promise<void>;
+  subscribe(topic: string, handler: (event: BusEvent) => void): () => void;
+}
+
+export class InProcessBus implements MessageBus {
+  private readonly handlers = new Map<string, Set<(event: BusEvent) => void>>();
+
+  async publish(topic: string, event: BusEvent): Promise<void> {
+    for (const handler of this.handlers.get(topic) ?? []) handler(event);
+  }
+
+  subscribe(topic: string, handler: (event: BusEvent) => void): () => void {
+    const set = this.handlers.get(topic) ?? new Set();
+    set.add(handler);
+    this.handlers.set(topic, set);
+    return () => set.delete(handler);
+  }
+}

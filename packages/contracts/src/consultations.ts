@@ -1,0 +1,91 @@
+import Type from 'typebox';
+import { PractitionerType } from './onboarding.js';
+
+export const ConsultationStatus = Type.Union([
+  Type.Literal('requested'),
+  Type.Literal('active'),
+  Type.Literal('declined'),
+  Type.Literal('ended'),
+]);
+export type ConsultationStatus = Type.Static<typeof ConsultationStatus>;
+
+/** A patient asks an approved doctor for a consultation (CON-1). */
+export const RequestConsultationBody = Type.Object(
+  {
+    doctorId: Type.String({ format: 'uuid' }),
+    /** A short description of the concern, in the patient's words. */
+    concern: Type.String({ minLength: 2, maxLength: 1000, pattern: '\\S\\S' }),
+    /** Internet consultations with physicians are for follow-ups of an existing diagnosis. */
+    isFollowUp: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+export type RequestConsultationBody = Type.Static<typeof RequestConsultationBody>;
+
+export const DeclineBody = Type.Object({ reason: Type.String({ minLength: 2, maxLength: 500, pattern: '\\S\\S' }) });
+
+export const ConsultationSummary = Type.Object({
+  id: Type.String(),
+  status: ConsultationStatus,
+  doctor: Type.Object({ id: Type.String(), name: Type.String(), practitionerType: PractitionerType }),
+  /** Counsellors' consultations are counselling, not diagnosis or treatment. */
+  counselling: Type.Boolean(),
+  isFollowUp: Type.Boolean(),
+  createdAt: Type.String(),
+  acceptedAt: Type.Union([Type.String(), Type.Null()]),
+  endedAt: Type.Union([Type.String(), Type.Null()]),
+  lastSeq: Type.Integer(),
+  /** Messages from the other side I have not read. */
+  unread: Type.Integer(),
+  lastMessageAt: Type.Union([Type.String(), Type.Null()]),
+});
+export type ConsultationSummary = Type.Static<typeof ConsultationSummary>;
+
+export const ConsultationDetail = Type.Intersect([
+  ConsultationSummary,
+  Type.Object({
+    concern: Type.String(),
+    declineReason: Type.Union([Type.String(), Type.Null()]),
+    /** The highest sequence number the other side has read (read receipts). */
+    otherReadSeq: Type.Integer(),
+  }),
+]);
+export type ConsultationDetail = Type.Static<typeof ConsultationDetail>;
+
+export const ConsultationList = Type.Object({ consultations: Type.Array(ConsultationSummary) });
+export type ConsultationList = Type.Static<typeof ConsultationList>;
+
+export const SendMessageBody = Type.Object(
+  {
+    /** Chosen by the client once per message; resending the same id never creates a second message. */
+    clientId: Type.String({ format: 'uuid' }),
+    kind: Type.Literal('text'),
+    text: Type.String({ minLength: 1, maxLength: 4000 }),
+  },
+  { additionalProperties: false },
+);
+export type SendMessageBody = Type.Static<typeof SendMessageBody>;
+
+export const Message = Type.Object({
+  seq: Type.Integer(),
+  clientId: Type.String(),
+  senderId: Type.String(),
+  kind: Type.Literal('text'),
+  text: Type.String(),
+  createdAt: Type.String(),
+});
+export type Message = Type.Static<typeof Message>;
+
+/** Sent only after the message is committed: from then on it is never lost. */
+export const MessageAck = Type.Object({
+  seq: Type.Integer(),
+  clientId: Type.String(),
+  createdAt: Type.String(),
+  duplicate: Type.Boolean(),
+});
+export type MessageAck = Type.Static<typeof MessageAck>;
+
+export const MessagePage = Type.Object({ messages: Type.Array(Message), lastSeq: Type.Integer() });
+export type MessagePage = Type.Static<typeof MessagePage>;
+
+export const ReadBody = Type.Object({ seq: Type.Integer({ minimum: 0 }) });
