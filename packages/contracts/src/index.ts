@@ -4,3 +4,4 @@ export * from './auth.js';
 export * from './admin.js';
 export * from './onboarding.js';
 export * from './consultations.js';
+export * from './realtime.js';
