@@ -20,6 +20,7 @@ import { onboardingRoutes } from './features/onboarding/onboarding.routes.js';
 import { directoryRoutes } from './features/directory/directory.routes.js';
 import { noticeRoutes } from './features/notices/notices.routes.js';
 import { consultationRoutes } from './features/consultations/consultations.routes.js';
+import { realtimeRoutes } from './realtime/ws.routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -112,6 +113,12 @@ export async function buildApp(deps: CoreDeps, fastifyOptions: FastifyServerOpti
   await app.register(directoryRoutes, { directory: services.directory });
   await app.register(noticeRoutes, { notices: services.notices });
   await app.register(consultationRoutes, { consultations: services.consultations });
+  await app.register(realtimeRoutes, {
+    consultations: services.consultations,
+    identity: services.identity,
+    bus: services.bus,
+    allowedOrigins: [new URL(config.publicUrl).origin],
+  });
 
   const hasWeb = fs.existsSync(path.join(config.webDistDir, 'index.html'));
   if (hasWeb) {

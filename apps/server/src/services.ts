@@ -36,7 +36,9 @@ export function createServices(deps: CoreDeps) {
   const derived = deriveKeys(deps.masterKey);
   const keys = new KeyStore(derived.kek);
   const policy = new PolicyService({ db: deps.db, keys, clock: deps.clock, operator: deps.config.operator });
+  const bus = deps.bus ?? new InProcessBus();
   const identity = new IdentityService({
+    bus,
     db: deps.db,
     keys,
     derived,
@@ -58,7 +60,6 @@ export function createServices(deps: CoreDeps) {
   const onboarding = new OnboardingService({ db: deps.db, keys, derived, clock: deps.clock, policy, photos });
   const review = new ReviewService({ db: deps.db, keys, clock: deps.clock, onboarding, photos, notices, policy });
   const directory = new DirectoryService({ db: deps.db, photos });
-  const bus = deps.bus ?? new InProcessBus();
   const consultations = new ConsultationService({ db: deps.db, keys, clock: deps.clock, policy, bus });
   return { derived, keys, policy, identity, staff, photos, notices, onboarding, review, directory, bus, consultations };
 }

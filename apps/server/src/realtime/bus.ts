@@ -17,6 +17,9 @@ export interface MessageBus {
   subscribe(topic: string, handler: (event: BusEvent) => void): () => void;
 }
 
+/** Topic on which the end of a session is announced, so its sockets close at once. */
+export const sessionTopic = (sessionId: string) => `session:${sessionId}`;
+
 export class InProcessBus implements MessageBus {
   private readonly handlers = new Map<string, Set<(event: BusEvent) => void>>();
 

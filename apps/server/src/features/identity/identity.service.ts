@@ -20,6 +20,7 @@ import type { PolicyService, RequestMeta } from '../../privacy/policy/policy.ser
 import { AppError } from '../../platform/errors.js';
 import type { Clock } from '../../platform/clock.js';
 import type { SmsProvider } from './sms/sms-provider.js';
+import { sessionTopic, type MessageBus } from '../../realtime/bus.js';
 import { hashOtp, hashToken, newOtpCode, newToken } from './tokens.js';
 import * as repo from './identity.repo.js';
 
@@ -41,6 +42,8 @@ export interface IdentityDeps {
   clock: Clock;
   policy: PolicyService;
   session: Config['session'];
+  /** Announces ended sessions so open sockets close at once. */
+  bus?: MessageBus;
 }
 
 export interface IssuedSession {
@@ -306,6 +309,12 @@ export class IdentityService {
         now,
       );
     });
+    await this.endSockets([actor.sessionId]);
+  }
+
+  private async endSockets(sessionIds: string[]) {
+    for (const id of sessionIds)
+      await this.deps.bus?.publish(sessionTopic(id), { type: 'status', consultationId: '', status: 'session_ended' });
   }
 
   async listSessions(actor: Actor): Promise<SessionInfo[]> {
@@ -359,10 +368,12 @@ export class IdentityService {
         now,
       );
     });
+    await this.endSockets([sessionId]);
   }
 
   async revokeAllSessions(actor: Actor, includeCurrent: boolean, meta: RequestMeta): Promise<number> {
-    return this.deps.db.transaction().execute(async (trx) => {
+    const ids: string[] = [];
+    const count = await this.deps.db.transaction().execute(async (trx) => {
       const now = this.deps.clock.now();
       let q = trx
         .updateTable('sessions')
@@ -370,8 +381,8 @@ export class IdentityService {
         .where('user_id', '=', actor.userId)
         .where('revoked_at', 'is', null);
       if (!includeCurrent) q = q.where('id', '!=', actor.sessionId);
-      const res = await q.executeTakeFirst();
-      const count = Number(res.numUpdatedRows);
+      const revoked = await q.returning('id').execute();
+      const count = revoked.length;
       await appendAudit(
         trx,
         {
@@ -384,8 +395,11 @@ export class IdentityService {
         },
         now,
       );
+      ids.push(...revoked.map((r) => r.id));
       return count;
     });
+    await this.endSockets(ids);
+    return count;
   }
 
   async me(actor: Actor): Promise<Me> {
