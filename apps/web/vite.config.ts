@@ -61,6 +61,8 @@ export default defineConfig({
   },
   server: {
     proxy: {
+      // The chat's WebSocket (must come before '/api', which does not proxy upgrades).
+      '/api/ws': { target: api, ws: true },
       '/api': api,
       '/docs': api,
       '/healthz': api,
@@ -68,6 +70,8 @@ export default defineConfig({
   },
   preview: {
     proxy: {
+      // The chat's WebSocket (must come before '/api', which does not proxy upgrades).
+      '/api/ws': { target: api, ws: true },
       '/api': api,
       '/docs': api,
       '/healthz': api,

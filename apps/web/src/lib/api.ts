@@ -306,3 +306,30 @@ export const onboardingApi = {
   },
   publicDoctor: (id: string) => request<PublicDoctor>('GET', `/api/public/doctors/${q(id)}`),
 };
+
+// consultations and messaging (doctor/patient)
+import type {
+  ConsultationDetail,
+  ConsultationList,
+  MessageAck,
+  MessagePage,
+  RequestConsultationBody,
+  SendMessageBody,
+} from '@anxin/contracts';
+
+/** CON-1…3: requesting, the doctor's work queue, and the chat's REST side (the WebSocket is in the feature). */
+export const consultationApi = {
+  list: () => request<ConsultationList>('GET', '/api/consultations'),
+  detail: (id: string) => request<ConsultationDetail>('GET', `/api/consultations/${q(id)}`),
+  request: (body: RequestConsultationBody) => request<ConsultationDetail>('POST', '/api/consultations', body),
+  accept: (id: string) => request<ConsultationDetail>('POST', `/api/consultations/${q(id)}/accept`),
+  decline: (id: string, reason: string) =>
+    request<ConsultationDetail>('POST', `/api/consultations/${q(id)}/decline`, { reason }),
+  end: (id: string) => request<ConsultationDetail>('POST', `/api/consultations/${q(id)}/end`),
+  /** Acknowledged after the message is stored; the same `clientId` always gets the same `seq`. */
+  send: (id: string, body: SendMessageBody) =>
+    request<MessageAck>('POST', `/api/consultations/${q(id)}/messages`, body),
+  messages: (id: string, after: number, limit = 200) =>
+    request<MessagePage>('GET', `/api/consultations/${q(id)}/messages?after=${after}&limit=${limit}`),
+  read: (id: string, seq: number) => request<Ok>('POST', `/api/consultations/${q(id)}/read`, { seq }),
+};

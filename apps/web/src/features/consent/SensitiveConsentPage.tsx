@@ -2,7 +2,7 @@ import type { SensitivePurpose } from '@anxin/contracts';
 import { Button, Dialog, Toast } from 'antd-mobile';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { useLocation, useNavigate } from 'react-router';
 import { api, isStaleConsent, proofOf, toApiError } from '../../lib/api';
 import { currentLocale } from '../../lib/i18n';
 import { useResource } from '../../lib/hooks';
@@ -12,12 +12,23 @@ import { ErrorView, LoadingView } from '../../ui/mobile/StatusViews';
 import { useSession } from '../session/SessionContext';
 
 /**
+ * Where to go once consent is given when a screen sent the person here (router state `{ next }`, e.g. back to the
+ * consultation form). Only paths inside this app: never another site.
+ */
+function returnPath(state: unknown): string | undefined {
+  if (typeof state !== 'object' || state === null) return undefined;
+  const next = (state as { next?: unknown }).next;
+  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') ? next : undefined;
+}
+
+/**
  * Separate consent for sensitive personal information (PIPL art. 29), asked right before the feature
  * that needs it. Declining only turns that feature off.
  */
-export function SensitiveConsentPage({ purpose, next }: { purpose: SensitivePurpose; next: string }) {
+export function SensitiveConsentPage({ purpose, next: defaultNext }: { purpose: SensitivePurpose; next: string }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
+  const next = returnPath(useLocation().state) ?? defaultNext;
   const session = useSession();
   const locale = currentLocale();
   const { data: doc, error, reload } = useResource(() => api.sensitiveConsent(purpose, locale), [purpose, locale]);

@@ -95,12 +95,20 @@ export function PublicProfilePage() {
       footer={
         data ? (
           <div className="ax-dir-consult">
-            <Button block color="primary" size="large" disabled data-testid="start-consultation">
+            <Button
+              block
+              color="primary"
+              size="large"
+              onClick={() => navigate(`/consultations/new?doctor=${encodeURIComponent(data.id)}`)}
+              data-testid="start-consultation"
+            >
               {t('directory.profile.consult')}
             </Button>
-            <div className="ax-muted ax-small" data-testid="consultation-soon">
-              {t('directory.profile.consultSoon')}
-            </div>
+            {data.practitionerType === 'counsellor' && (
+              <div className="ax-muted ax-small" data-testid="consultation-counselling">
+                {t('directory.counsellorLabel')}
+              </div>
+            )}
           </div>
         ) : undefined
       }

@@ -43,13 +43,12 @@ const zh = {
         counsellor: '心理咨询师仅提供心理咨询，不进行诊断和治疗。如需诊断或药物治疗，请选择精神科医生。',
       },
       consult: '发起咨询',
-      consultSoon: '在线问诊即将开放',
     },
     home: {
       body: '在这里可以找到通过平台资质审核的心理医生，查看他们的执业信息和擅长领域。发起咨询前，我们会单独征求你对处理敏感个人信息（如心理健康信息）的同意。',
       step1: '浏览认证医生，了解资质和擅长领域',
       step2: '发起咨询前，单独同意处理敏感个人信息',
-      step3: '在约定时间开始线上咨询',
+      step3: '医生接诊后，在线上和医生文字交流',
     },
   },
 };
@@ -104,13 +103,12 @@ const en: BundleShape<DirectoryBundle> = {
           'Counsellors provide counselling only: no diagnosis and no treatment. For a diagnosis or medication, choose a psychiatrist.',
       },
       consult: 'Start a consultation',
-      consultSoon: 'Online consultations are coming soon',
     },
     home: {
       body: 'Find psychologists and psychiatrists whose credentials Anxin has verified, and see their practice and expertise. Before you start a consultation we will separately ask for your consent to process sensitive personal information (such as mental health information).',
       step1: 'Browse verified doctors: credentials and expertise',
       step2: 'Before a consultation, agree to sensitive data processing',
-      step3: 'Meet online at the agreed time',
+      step3: 'Once the doctor accepts, talk with them online',
     },
   },
 };

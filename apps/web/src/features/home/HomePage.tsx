@@ -1,5 +1,6 @@
 import type { SensitivePurpose } from '@anxin/contracts';
 import { useTranslation } from 'react-i18next';
+import { PatientConsultationsEntry, WorkQueue } from '../consultations';
 import { PatientHomeIntro } from '../directory';
 import { NoticesBell } from '../notices';
 import { DoctorHomeOnboarding } from '../onboarding';
@@ -32,7 +33,14 @@ export function HomePage() {
         <NoticesBell />
       </header>
 
-      {app === 'doctor' ? <DoctorHomeOnboarding consented={consented} /> : <PatientHomeIntro />}
+      {app === 'doctor' ? (
+        <DoctorHomeOnboarding consented={consented} live={<WorkQueue />} />
+      ) : (
+        <>
+          <PatientConsultationsEntry />
+          <PatientHomeIntro />
+        </>
+      )}
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import type { MyApplication } from '@anxin/contracts';
 import { Button, Skeleton, Steps } from 'antd-mobile';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { onboardingApi } from '../../lib/api';
@@ -89,9 +90,10 @@ function StatusCard({ app }: { app: MyApplication }) {
 
 /**
  * The doctor's home: before anything was started, the invitation to onboarding (consent first); afterwards the
- * application's status card. Below, where the doctor is on the way to seeing patients.
+ * application's status card. Below, where the doctor is on the way to seeing patients. Once the profile is live
+ * (approved), `live` (the work queue) takes the place of both; a re-review in progress keeps its status card.
  */
-export function DoctorHomeOnboarding({ consented }: { consented: boolean }) {
+export function DoctorHomeOnboarding({ consented, live }: { consented: boolean; live?: ReactNode }) {
   const { t: tc } = useTranslation();
   const t = useOnbT();
   const navigate = useNavigate();
@@ -100,6 +102,15 @@ export function DoctorHomeOnboarding({ consented }: { consented: boolean }) {
   const invitation = !consented && (!data || isUntouched(data));
   const status = data?.status;
   const current = !consented ? 0 : status === 'submitted' ? 2 : status === 'approved' ? 3 : 1;
+
+  if (live && data && (data.status === 'approved' || data.profileLive)) {
+    return (
+      <>
+        {data.status !== 'approved' && <StatusCard app={data} />}
+        {live}
+      </>
+    );
+  }
 
   return (
     <>

@@ -1,0 +1,343 @@
+import type { ConsultationDetail, Message } from '@anxin/contracts';
+import { Button, Dialog, Toast } from 'antd-mobile';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useNavigate, useParams } from 'react-router';
+import { consultationApi, toApiError } from '../../lib/api';
+import { formatDateTime } from '../../lib/format';
+import { useMobileApp } from '../../ui/mobile/AppContext';
+import { Page } from '../../ui/mobile/Page';
+import { EmptyView, ErrorView, LoadingView } from '../../ui/mobile/StatusViews';
+import { useMe } from '../session/SessionContext';
+import { DeclineDialog } from './DeclineDialog';
+import { useConsultT } from './i18n';
+import type { PendingMessage } from './model';
+import { StatusTag } from './StatusTag';
+import { useChat, type ConnectionState } from './useChat';
+
+function timeOf(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const sameDay = d.toDateString() === new Date().toDateString();
+  return sameDay
+    ? d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', hour12: false })
+    : formatDateTime(iso);
+}
+
+function StatusBanner({ c, doctor }: { c: ConsultationDetail; doctor: boolean }) {
+  const t = useConsultT();
+  if (c.status === 'active') return null;
+  const tone = c.status === 'requested' ? 'info' : c.status === 'declined' ? 'danger' : 'muted';
+  return (
+    <div className={`ax-con-banner ax-con-banner-${tone}`} data-testid="chat-status-banner" data-status={c.status}>
+      {c.status === 'requested' && (
+        <div>{doctor ? t('consultations.chat.banner.requestedDoctor') : t('consultations.chat.banner.requested')}</div>
+      )}
+      {c.status === 'declined' && (
+        <>
+          <div className="ax-con-banner-title">
+            {doctor ? t('consultations.chat.banner.declinedDoctor') : t('consultations.chat.banner.declined')}
+          </div>
+          {c.declineReason && (
+            <div data-testid="chat-decline-reason">
+              {t('consultations.chat.banner.declinedReason', { reason: c.declineReason })}
+            </div>
+          )}
+        </>
+      )}
+      {c.status === 'ended' && (
+        <>
+          <div className="ax-con-banner-title">{t('consultations.chat.banner.ended')}</div>
+          <div className="ax-small">
+            {doctor ? t('consultations.chat.banner.endedHintDoctor') : t('consultations.chat.banner.endedHint')}
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
+
+function Bubble({ m, mine, read }: { m: Message; mine: boolean; read: boolean }) {
+  const t = useConsultT();
+  return (
+    <div
+      className={mine ? 'ax-con-msg ax-con-msg-mine' : 'ax-con-msg'}
+      data-testid="chat-message"
+      data-seq={m.seq}
+      data-mine={mine}
+    >
+      <div className="ax-con-bubble">{m.text}</div>
+      <div className="ax-con-meta">
+        <time dateTime={m.createdAt}>{timeOf(m.createdAt)}</time>
+        {mine && (
+          <span
+            className={read ? 'ax-con-receipt' : 'ax-con-receipt ax-con-receipt-unread'}
+            data-testid="message-receipt"
+            data-read={read}
+          >
+            {read ? t('consultations.chat.read') : t('consultations.chat.unread')}
+          </span>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function PendingBubble({ p, onRetry }: { p: PendingMessage; onRetry: () => void }) {
+  const t = useConsultT();
+  const failed = p.status === 'failed';
+  return (
+    <div
+      className="ax-con-msg ax-con-msg-mine ax-con-msg-pending"
+      data-testid={failed ? 'message-failed' : 'message-pending'}
+      data-client-id={p.clientId}
+    >
+      <div className="ax-con-bubble">{p.text}</div>
+      <div className="ax-con-meta">
+        {failed ? (
+          <button type="button" className="ax-con-retry" onClick={onRetry} data-testid="message-retry">
+            {p.error ? t('consultations.chat.failedReason', { message: p.error }) : t('consultations.chat.failed')}
+          </button>
+        ) : (
+          <span>{t('consultations.chat.sending')}</span>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function ConnectionLine({ state }: { state: ConnectionState }) {
+  const t = useConsultT();
+  return (
+    <div className={`ax-con-conn ax-con-conn-${state}`} data-testid="connection-state" data-state={state} role="status">
+      <span className="ax-con-conn-dot" aria-hidden="true" />
+      {t(`consultations.chat.connection.${state}`)}
+    </div>
+  );
+}
+
+function Composer({ enabled, onSend }: { enabled: boolean; onSend: (text: string) => void }) {
+  const t = useConsultT();
+  const [text, setText] = useState('');
+  const tooLong = text.length > 4000;
+  const canSend = enabled && text.trim().length > 0 && !tooLong;
+  const submit = () => {
+    if (!canSend) return;
+    onSend(text);
+    setText('');
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    // Ctrl/⌘+Enter sends; a plain Enter is a new line (as on a phone keyboard).
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      submit();
+    }
+  };
+  return (
+    <div className="ax-con-composer">
+      <textarea
+        className="ax-con-input"
+        rows={1}
+        value={text}
+        disabled={!enabled}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={onKeyDown}
+        placeholder={enabled ? t('consultations.chat.placeholder') : t('consultations.chat.placeholderClosed')}
+        aria-label={t('consultations.chat.placeholder')}
+        aria-invalid={tooLong ? true : undefined}
+        data-testid="chat-input"
+      />
+      <Button color="primary" disabled={!canSend} onClick={submit} data-testid="chat-send">
+        {t('consultations.chat.send')}
+      </Button>
+      {tooLong && (
+        <div className="ax-field-message ax-field-message-error ax-con-toolong" role="alert">
+          {t('consultations.chat.tooLong')}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function Conversation({ id }: { id: string }) {
+  const t = useConsultT();
+  const app = useMobileApp();
+  const me = useMe();
+  const navigate = useNavigate();
+  const chat = useChat(id, me.id);
+  const { data: c, error, reload } = chat.detail;
+  const isDoctor = app === 'doctor';
+  const backTo = isDoctor ? '/' : '/consultations';
+  const [declining, setDeclining] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  // Keep the newest message in view.
+  const bottom = useRef<HTMLDivElement>(null);
+  const count = chat.messages.length + chat.pending.length;
+  useEffect(() => {
+    bottom.current?.scrollIntoView?.({ block: 'end' });
+  }, [count]);
+
+  const act = async (run: () => Promise<unknown>, done: string) => {
+    setBusy(true);
+    try {
+      await run();
+      Toast.show({ icon: 'success', content: done });
+    } catch (err) {
+      Toast.show({ content: toApiError(err).message, duration: 3000 });
+    } finally {
+      setBusy(false);
+      void reload();
+    }
+  };
+
+  const end = async () => {
+    const ok = await Dialog.confirm({
+      title: t('consultations.chat.endTitle'),
+      content: t('consultations.chat.endBody'),
+      confirmText: <span data-testid="end-confirm">{t('consultations.chat.endConfirm')}</span>,
+      cancelText: t('consultations.decline.cancel'),
+    });
+    if (ok) await act(() => consultationApi.end(id), t('consultations.chat.ended'));
+  };
+
+  if (!c) {
+    const notFound = error?.status === 404 || error?.code === 'CONSULTATION_NOT_FOUND';
+    return (
+      <Page title={t('consultations.list.title')} backTo={backTo}>
+        {!error && <LoadingView text={t('consultations.chat.loading')} />}
+        {error && notFound && (
+          <EmptyView title={t('consultations.chat.notFound')} description={t('consultations.chat.notFoundHint')}>
+            <Button color="primary" fill="outline" onClick={() => navigate(backTo)}>
+              {t('consultations.chat.back')}
+            </Button>
+          </EmptyView>
+        )}
+        {error && !notFound && (
+          <ErrorView
+            error={error}
+            title={t('consultations.chat.loadFailed')}
+            onRetry={() => void reload()}
+            testId="chat-error"
+          />
+        )}
+      </Page>
+    );
+  }
+
+  const title = isDoctor ? t('consultations.patient') : c.doctor.name;
+  const active = c.status === 'active';
+
+  return (
+    <Page
+      title={
+        <div className="ax-con-title" data-testid="chat-title">
+          <div>{title}</div>
+          {c.counselling && <div className="ax-con-title-sub">{t('consultations.counselling')}</div>}
+        </div>
+      }
+      backTo={backTo}
+      right={
+        isDoctor && active ? (
+          <Button
+            size="mini"
+            fill="none"
+            color="danger"
+            loading={busy}
+            onClick={() => void end()}
+            data-testid="end-consultation"
+          >
+            {t('consultations.chat.end')}
+          </Button>
+        ) : undefined
+      }
+      footer={
+        <>
+          {c.status !== 'ended' && c.status !== 'declined' && <ConnectionLine state={chat.connection} />}
+          {isDoctor && c.status === 'requested' && (
+            <div className="ax-con-doctor-actions">
+              <Button
+                block
+                fill="outline"
+                disabled={busy}
+                onClick={() => setDeclining(c.id)}
+                data-testid="decline-consultation"
+              >
+                {t('consultations.queue.decline')}
+              </Button>
+              <Button
+                block
+                color="primary"
+                loading={busy}
+                onClick={() => void act(() => consultationApi.accept(id), t('consultations.queue.accepted'))}
+                data-testid="accept-consultation"
+              >
+                {t('consultations.queue.accept')}
+              </Button>
+            </div>
+          )}
+          {(active || !isDoctor || c.status !== 'requested') && <Composer enabled={active} onSend={chat.send} />}
+        </>
+      }
+    >
+      <div className="ax-con-chat" data-testid="chat" data-status={c.status} data-consultation-id={c.id}>
+        <StatusBanner c={c} doctor={isDoctor} />
+        <section className="ax-card ax-con-concern" data-testid="chat-concern">
+          <div className="ax-con-concern-head">
+            <span className="ax-section-title">{t('consultations.chat.concern')}</span>
+            <StatusTag status={c.status} />
+          </div>
+          <p className="ax-con-concern-text">{c.concern}</p>
+          <div className="ax-muted ax-small">
+            {c.counselling
+              ? t('consultations.counselling')
+              : c.isFollowUp
+                ? t('consultations.chat.followUp')
+                : t('consultations.chat.firstVisit')}{' '}
+            · {formatDateTime(c.createdAt)}
+          </div>
+        </section>
+
+        {chat.historyError && (
+          <div className="ax-con-banner ax-con-banner-danger" role="alert" data-testid="chat-history-error">
+            {t('consultations.chat.historyFailed', { message: chat.historyError.message })}{' '}
+            <button type="button" className="ax-con-retry" onClick={chat.reloadHistory}>
+              {t('consultations.chat.historyRetry')}
+            </button>
+          </div>
+        )}
+
+        <div className="ax-con-messages" data-testid="chat-messages" aria-live="polite">
+          {chat.historyLoaded && chat.messages.length === 0 && chat.pending.length === 0 && (
+            <div className="ax-con-empty ax-muted ax-small" data-testid="chat-empty">
+              {active ? t('consultations.chat.emptyActive') : t('consultations.chat.empty')}
+            </div>
+          )}
+          {chat.messages.map((m) => {
+            const mine = m.senderId === me.id;
+            return <Bubble key={m.seq} m={m} mine={mine} read={mine && m.seq <= chat.otherReadSeq} />;
+          })}
+          {chat.pending.map((p) => (
+            <PendingBubble key={p.clientId} p={p} onRetry={() => chat.retry(p.clientId)} />
+          ))}
+          <div ref={bottom} />
+        </div>
+      </div>
+      <DeclineDialog
+        consultationId={declining}
+        onClose={() => setDeclining(null)}
+        onDeclined={() => {
+          setDeclining(null);
+          Toast.show({ icon: 'success', content: t('consultations.decline.done') });
+          void reload();
+        }}
+      />
+    </Page>
+  );
+}
+
+/** `/consultations/:id` in both apps: the conversation of one consultation. */
+export function ChatPage() {
+  const { id = '' } = useParams();
+  // A fresh conversation (socket, pending messages) per consultation.
+  return <Conversation key={id} id={id} />;
+}
