@@ -1,0 +1,129 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from '../apps/server/test/harness.js';
+import { get, post, signIn } from '../apps/server/test/harness.js';
+import { residentId, staffCookie, submittedDoctor } from '../apps/server/test/onboarding-fixtures.js';
+import { hasChromium, launch, screenshot, startProduct } from './browser.js';
+
+const enabled = hasChromium();
+
+let t: TestApp;
+let base: string;
+beforeAll(async () => {
+  if (enabled) ({ t, base } = await startProduct());
+});
+afterAll(async () => {
+  if (t) await t.close();
+});
+
+async function withCookie(context: BrowserContext, cookie: string) {
+  const [name, value] = cookie.split('=') as [string, string];
+  await context.addCookies([{ name, value, domain: 'localhost', path: '/', httpOnly: true, sameSite: 'Lax' }]);
+}
+
+/** First visit on a device shows the privacy notice before anything else. */
+async function passNotice(page: Page, ready: string) {
+  await page.getByTestId('policy-agree').or(page.getByTestId(ready)).first().waitFor();
+  if (await page.getByTestId('policy-agree').isVisible()) await page.getByTestId('policy-agree').click();
+  await page.getByTestId(ready).waitFor();
+}
+
+const messageTexts = (page: Page) => page.getByTestId('chat-message').allInnerTexts();
+
+describe.skipIf(!enabled)('consultation journey', () => {
+  it('CON-1: a patient starts a consultation, the doctor accepts, they exchange messages in real time, read receipts update, and the doctor sees the history after a reload', async () => {
+    // An approved psychiatrist and a patient who has given the health-data consent (set up through the API).
+    const reviewer = await staffCookie(t, ['reviewer']);
+    const d = await submittedDoctor(t, residentId('19760505', '611'));
+    const appId = (
+      await t.db.selectFrom('doctor_applications').select('id').where('user_id', '=', d.me.id).executeTakeFirstOrThrow()
+    ).id;
+    await post(
+      t,
+      `/api/admin/applications/${appId}/decision`,
+      { decision: 'approve', reasonCode: 'verified', reasonText: '核验通过' },
+      reviewer.cookie,
+    );
+    const p = await signIn(t, 'patient', undefined, { keepSignedIn: true });
+    const consent = (await get(t, '/api/consents/sensitive/consultation', p.cookie)).json();
+    await post(
+      t,
+      '/api/consents/sensitive/consultation',
+      { version: consent.version, locale: consent.locale, textSha256: consent.textSha256 },
+      p.cookie,
+    );
+
+    const patient = await launch({ width: 390, height: 844 });
+    const doctor = await launch({ width: 390, height: 844 });
+    await withCookie(patient.context, p.cookie);
+    await withCookie(doctor.context, d.cookie);
+    const pp = patient.page;
+    const dp = doctor.page;
+    try {
+      // The patient asks for a follow-up consultation from the doctor's public profile.
+      await pp.goto(`${base}/patient/doctors/${d.me.id}`);
+      await passNotice(pp, 'public-profile');
+      await pp.getByTestId('start-consultation').click();
+      await pp.getByTestId('consult-concern').fill('抑郁症复诊：最近两周早醒，情绪低落加重');
+      await pp.getByTestId('consult-follow-up-yes').click();
+      await pp.getByTestId('consult-submit').click();
+      await expect
+        .poll(() => pp.getByTestId('chat').getAttribute('data-status'), { timeout: 15_000 })
+        .toBe('requested');
+
+      // The doctor sees it in the work queue and accepts.
+      await dp.goto(`${base}/`);
+      await passNotice(dp, 'work-queue');
+      await expect
+        .poll(() => dp.getByTestId('queue-requested').getAttribute('data-count'), { timeout: 20_000 })
+        .toBe('1');
+      await dp.getByTestId('accept-consultation').click();
+      await dp.getByTestId('chat').waitFor();
+      await expect
+        .poll(() => dp.getByTestId('connection-state').getAttribute('data-state'), { timeout: 10_000 })
+        .toBe('live');
+      await expect.poll(() => pp.getByTestId('chat').getAttribute('data-status'), { timeout: 15_000 }).toBe('active');
+
+      // Messages both ways, delivered live.
+      await dp.getByTestId('chat-input').fill('您好，我看了您的描述。最近用药有没有漏服？');
+      await dp.getByTestId('chat-send').click();
+      await expect.poll(() => messageTexts(pp), { timeout: 10_000 }).toEqual([expect.stringContaining('有没有漏服')]);
+      await pp.getByTestId('chat-input').fill('没有漏服，每天都按时吃。');
+      await pp.getByTestId('chat-send').click();
+      await expect.poll(async () => (await messageTexts(dp)).length, { timeout: 10_000 }).toBe(2);
+      // The patient has the chat open, so the doctor's message shows as read.
+      await expect
+        .poll(
+          () =>
+            dp
+              .locator('[data-testid="chat-message"][data-mine="true"] [data-testid="message-receipt"]')
+              .first()
+              .getAttribute('data-read'),
+          { timeout: 10_000 },
+        )
+        .toBe('true');
+      await screenshot(dp, 'consultation-01-doctor-chat');
+      await screenshot(pp, 'consultation-02-patient-chat');
+
+      // After a reload the doctor sees the whole history, in order.
+      await dp.reload();
+      await dp.getByTestId('chat').waitFor();
+      await expect
+        .poll(
+          async () =>
+            (await messageTexts(dp)).map((t) =>
+              t.includes('最近用药') ? 'doctor' : t.includes('每天都按时吃') ? 'patient' : t,
+            ),
+          { timeout: 10_000 },
+        )
+        .toEqual(['doctor', 'patient']);
+      const seqs = await dp
+        .getByTestId('chat-message')
+        .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seq'))));
+      expect(seqs).toEqual([1, 2]);
+    } finally {
+      await patient.context.close();
+      await doctor.context.close();
+    }
+  }, 120_000);
+});
