@@ -60,6 +60,6 @@ export function createServices(deps: CoreDeps) {
   const onboarding = new OnboardingService({ db: deps.db, keys, derived, clock: deps.clock, policy, photos });
   const review = new ReviewService({ db: deps.db, keys, clock: deps.clock, onboarding, photos, notices, policy });
   const directory = new DirectoryService({ db: deps.db, photos });
-  const consultations = new ConsultationService({ db: deps.db, keys, clock: deps.clock, policy, bus });
+  const consultations = new ConsultationService({ db: deps.db, keys, clock: deps.clock, policy, bus, notices });
   return { derived, keys, policy, identity, staff, photos, notices, onboarding, review, directory, bus, consultations };
 }

@@ -233,6 +233,36 @@ describe('messages', () => {
   });
 });
 
+describe('in-app notices', () => {
+  it('NOT-1: the notification centre tells the doctor of a request and the patient of acceptance and new messages — one unread notice per consultation, no names or content', async () => {
+    const doctorBefore = (await get(t, '/api/me/notices', psychiatrist.cookie)).json().notices.length;
+    const { patient, id } = await activeConsultation();
+    const doctorNotices = (await get(t, '/api/me/notices', psychiatrist.cookie)).json();
+    expect(doctorNotices.notices.length).toBe(doctorBefore + 1);
+    expect(doctorNotices.notices.find((n: { link: string | null }) => n.link === `/consultations/${id}`)).toMatchObject(
+      {
+        kind: 'consultation.requested',
+        link: `/consultations/${id}`,
+        title: { zh: '新的问诊请求' },
+      },
+    );
+    const accepted = (await get(t, '/api/me/notices', patient.cookie)).json();
+    expect(accepted.notices.map((n: { kind: string }) => n.kind)).toEqual(['consultation.accepted']);
+    for (const text of ['第一条', '第二条', '第三条']) await send(psychiatrist.cookie, id, text);
+    const after = (await get(t, '/api/me/notices', patient.cookie)).json();
+    expect(after.notices.filter((n: { kind: string }) => n.kind === 'consultation.message')).toHaveLength(1);
+    expect(after.unread).toBe(2);
+    const body = JSON.stringify(after);
+    for (const secret of ['第一条', '林安心', '失眠']) expect(body).not.toContain(secret);
+    // Once read, the next message brings a fresh notice.
+    const messageNotice = after.notices.find((n: { kind: string }) => n.kind === 'consultation.message');
+    await post(t, `/api/me/notices/${messageNotice.id}/read`, {}, patient.cookie);
+    await send(psychiatrist.cookie, id, '第四条');
+    const later = (await get(t, '/api/me/notices', patient.cookie)).json();
+    expect(later.notices.filter((n: { kind: string }) => n.kind === 'consultation.message')).toHaveLength(2);
+  });
+});
+
 describe('privacy of consultations', () => {
   it('SEC-1: another doctor or patient cannot read, post into or mark a consultation; the patient cannot accept it', async () => {
     const { patient, id } = await activeConsultation();

@@ -16,6 +16,7 @@ import type { PolicyService, RequestMeta } from '../../privacy/policy/policy.ser
 import { AppError } from '../../platform/errors.js';
 import type { Clock } from '../../platform/clock.js';
 import type { MessageBus } from '../../realtime/bus.js';
+import type { NoticeService } from '../notices/notices.service.js';
 import type { Actor } from '../identity/identity.service.js';
 import * as repo from './consultations.repo.js';
 
@@ -38,7 +39,14 @@ export const userTopic = (userId: string) => `user:${userId}`;
  */
 export class ConsultationService {
   constructor(
-    private readonly deps: { db: Db; keys: KeyStore; clock: Clock; policy: PolicyService; bus: MessageBus },
+    private readonly deps: {
+      db: Db;
+      keys: KeyStore;
+      clock: Clock;
+      policy: PolicyService;
+      bus: MessageBus;
+      notices: NoticeService;
+    },
   ) {}
 
   async request(actor: Actor, body: RequestConsultationBody, meta: RequestMeta): Promise<ConsultationDetail> {
@@ -72,6 +80,7 @@ export class ConsultationService {
           created_at: now,
         })
         .execute();
+      await this.deps.notices.create(trx, doctor.user_id, 'consultation.requested', { consultationId: id });
       await appendAudit(
         trx,
         {
@@ -116,6 +125,8 @@ export class ConsultationService {
         })
         .where('id', '=', id)
         .execute();
+      const noticeKind = `consultation.${to === 'active' ? 'accepted' : to}` as 'consultation.accepted';
+      await this.deps.notices.create(trx, row.patient_id, noticeKind, { consultationId: id });
       await appendAudit(
         trx,
         {
@@ -238,12 +249,9 @@ export class ConsultationService {
         .where('id', '=', id)
         .execute();
       void meta;
-      return {
-        seq,
-        createdAt: now,
-        duplicate: false,
-        recipient: actor.userId === row.doctor_id ? row.patient_id : row.doctor_id,
-      };
+      const recipient = actor.userId === row.doctor_id ? row.patient_id : row.doctor_id;
+      await this.deps.notices.createUnlessUnread(trx, recipient, 'consultation.message', { consultationId: id });
+      return { seq, createdAt: now, duplicate: false, recipient };
     });
     // Published after commit: a receiver is told only about messages that exist.
     if (result.recipient)

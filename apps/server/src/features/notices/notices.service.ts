@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { sql } from 'kysely';
 import type { NoticeList } from '@anxin/contracts';
 import type { Db, Queryable } from '../../db/database.js';
 import { AppError } from '../../platform/errors.js';
@@ -10,8 +11,47 @@ import type { Clock } from '../../platform/clock.js';
  */
 const TEXTS: Record<
   string,
-  { title: { zh: string; en: string }; body: { zh: string; en: string }; link: string | null }
+  {
+    title: { zh: string; en: string };
+    body: { zh: string; en: string };
+    link: string | ((data: Record<string, unknown>) => string) | null;
+  }
 > = {
+  // Consultation notices never carry names or message content: only that something happened, and where.
+  'consultation.requested': {
+    title: { zh: '新的问诊请求', en: 'New consultation request' },
+    body: {
+      zh: '有患者向你发起了问诊，请及时查看并接诊。',
+      en: 'A patient has asked you for a consultation. Please review it.',
+    },
+    link: (d) => `/consultations/${String(d.consultationId)}`,
+  },
+  'consultation.accepted': {
+    title: { zh: '医生已接诊', en: 'Your doctor accepted' },
+    body: {
+      zh: '医生已接诊，现在可以开始交流了。',
+      en: 'Your doctor accepted the consultation; you can start talking now.',
+    },
+    link: (d) => `/consultations/${String(d.consultationId)}`,
+  },
+  'consultation.declined': {
+    title: { zh: '问诊未被接诊', en: 'Consultation declined' },
+    body: { zh: '医生暂时无法接诊，点击查看原因。', en: 'The doctor cannot take this consultation; tap to see why.' },
+    link: (d) => `/consultations/${String(d.consultationId)}`,
+  },
+  'consultation.ended': {
+    title: { zh: '问诊已结束', en: 'Consultation ended' },
+    body: {
+      zh: '本次问诊已结束，记录可随时查看。',
+      en: 'This consultation has ended; you can read it again at any time.',
+    },
+    link: (d) => `/consultations/${String(d.consultationId)}`,
+  },
+  'consultation.message': {
+    title: { zh: '您有新消息', en: 'You have new messages' },
+    body: { zh: '问诊中有新的消息，点击查看。', en: 'There are new messages in a consultation; tap to read them.' },
+    link: (d) => `/consultations/${String(d.consultationId)}`,
+  },
   'onboarding.approved': {
     title: { zh: '入驻审核已通过', en: 'Your application is approved' },
     body: {
@@ -56,6 +96,24 @@ export class NoticeService {
       .execute();
   }
 
+  /** One unread notice per consultation is enough: further messages do not pile up more of them. */
+  async createUnlessUnread(
+    trx: Queryable,
+    userId: string,
+    kind: NoticeKind,
+    data: Record<string, string>,
+  ): Promise<void> {
+    const existing = await trx
+      .selectFrom('notices')
+      .select('id')
+      .where('user_id', '=', userId)
+      .where('kind', '=', kind)
+      .where('read_at', 'is', null)
+      .where(sql<string>`data->>'consultationId'`, '=', data.consultationId ?? '')
+      .executeTakeFirst();
+    if (!existing) await this.create(trx, userId, kind, data);
+  }
+
   async list(userId: string): Promise<NoticeList> {
     const rows = await this.deps.db
       .selectFrom('notices')
@@ -72,7 +130,7 @@ export class NoticeService {
           kind: r.kind,
           title: text.title,
           body: text.body,
-          link: text.link,
+          link: typeof text.link === 'function' ? text.link(r.data as Record<string, unknown>) : text.link,
           createdAt: new Date(r.created_at).toISOString(),
           readAt: r.read_at ? new Date(r.read_at).toISOString() : null,
         };
