@@ -1,5 +1,6 @@
 import type { EnrolmentStartReply } from '@anxin/contracts';
-import { Alert, Button, Card, Form, Input, Result, Space, Spin, Typography } from 'antd';
+import { SixDigitInput } from './SixDigitInput';
+import { Alert, Button, Card, Form, Result, Space, Spin, Typography } from 'antd';
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -139,16 +140,7 @@ function Enrolment({ token }: { token: string | null }) {
             <Alert type="error" showIcon title={error.message} style={{ marginBottom: 16 }} data-testid="form-error" />
           )}
           <Form.Item label={t('admin.enrol.codeLabel')}>
-            <Input
-              size="large"
-              value={code}
-              onChange={(e) => setCode(e.target.value.replace(/\D/g, '').slice(0, 6))}
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              maxLength={6}
-              placeholder="000000"
-              data-testid="enrol-code-input"
-            />
+            <SixDigitInput value={code} onChange={setCode} testId="enrol-code-input" />
           </Form.Item>
           <Button
             type="primary"

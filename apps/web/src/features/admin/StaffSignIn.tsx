@@ -1,5 +1,6 @@
 import type { RequestCodeReply } from '@anxin/contracts';
 import { maskPhone, normalizeMainlandMobile } from '@anxin/domain';
+import { SixDigitInput } from './SixDigitInput';
 import { Alert, Button, Card, Form, Input, Result, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -145,17 +146,7 @@ export function StaffSignIn() {
         <Typography.Paragraph type="secondary">{t('admin.signIn.totpHint')}</Typography.Paragraph>
         <ErrorAlert error={error} />
         <Form.Item label={t('admin.signIn.totpLabel')}>
-          <Input
-            size="large"
-            value={totp}
-            onChange={(e) => setTotp(e.target.value.replace(/\D/g, '').slice(0, 6))}
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            maxLength={6}
-            autoFocus
-            placeholder="000000"
-            data-testid="totp-input"
-          />
+          <SixDigitInput value={totp} onChange={setTotp} testId="totp-input" autoFocus />
         </Form.Item>
         <Space orientation="vertical" style={{ width: '100%' }}>
           <Button
@@ -236,16 +227,12 @@ export function StaffSignIn() {
         <ErrorAlert error={error} retryIn={retryIn} />
         <Form.Item label={t('admin.signIn.codeLabel')}>
           <Space.Compact style={{ width: '100%' }}>
-            <Input
-              size="large"
+            <SixDigitInput
               value={code}
-              onChange={(e) => setCode(e.target.value.replace(/\D/g, '').slice(0, 6))}
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              maxLength={6}
+              onChange={setCode}
+              testId="code-input"
               autoFocus
               placeholder={t('code.placeholder')}
-              data-testid="code-input"
             />
             <Button
               size="large"
