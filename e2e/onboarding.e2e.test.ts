@@ -162,12 +162,18 @@ describe.skipIf(!enabled)('onboarding journey', () => {
       expect(audit.some((e) => e.purpose === 'application_review')).toBe(true);
 
       const decide = async (decision: string, template: string, text: string) => {
+        await s.getByTestId('decision-panel').waitFor();
         await s.getByTestId(`decision-${decision}`).click();
         await s.getByTestId('decision-reason-select').click();
         await s.getByTestId(`decision-reason-option-${template}`).click();
         await s.getByTestId('decision-reason-text').fill(text);
         await s.getByTestId('decision-confirm').click();
-        await s.getByTestId('decision-result').waitFor();
+        // Either the result or the server's error appears; an error fails with its own words.
+        await s.getByTestId('decision-result').or(s.getByTestId('decision-error')).first().waitFor({ timeout: 60_000 });
+        if (await s.getByTestId('decision-error').isVisible()) {
+          await screenshot(s, `debug-decision-${decision}`);
+          throw new Error(`decision failed: ${await s.getByTestId('decision-error').innerText()}`);
+        }
       };
       await decide('request_changes', 'photo_unclear', '身份证国徽面太模糊，请在光线充足处重新拍摄。');
 
