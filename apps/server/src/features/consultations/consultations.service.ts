@@ -15,7 +15,7 @@ import { appendAudit } from '../../privacy/audit/audit.js';
 import type { PolicyService, RequestMeta } from '../../privacy/policy/policy.service.js';
 import { AppError } from '../../platform/errors.js';
 import type { Clock } from '../../platform/clock.js';
-import type { MessageBus } from '../../realtime/bus.js';
+import type { BusEvent, MessageBus } from '../../realtime/bus.js';
 import type { NoticeService } from '../notices/notices.service.js';
 import type { Actor } from '../identity/identity.service.js';
 import * as repo from './consultations.repo.js';
@@ -32,6 +32,27 @@ const messageField = (consultationId: string, seq: number) => ({
 
 export const userTopic = (userId: string) => `user:${userId}`;
 
+/** A stored text message, as seen by an inspector (e.g. the crisis-signal detector) inside the insert transaction. */
+export interface InspectedMessage {
+  consultationId: string;
+  seq: number;
+  senderId: string;
+  senderRole: 'patient' | 'doctor';
+  patientId: string;
+  doctorId: string;
+  text: string;
+  at: Date;
+}
+
+/**
+ * Runs inside the transaction that stores a text message, so whatever it records (an escalation, an audit entry)
+ * commits or rolls back with the message. It returns events to publish after the commit (ids only, no content).
+ */
+export type MessageInspector = (
+  trx: Queryable,
+  message: InspectedMessage,
+) => Promise<{ topic: string; event: BusEvent }[]>;
+
 /**
  * Consultations and messaging (CON-1). A message is acknowledged only after its insert committed; the sequence
  * number is assigned under a row lock on the consultation inside that transaction, so numbers are gap-free and
@@ -46,6 +67,8 @@ export class ConsultationService {
       policy: PolicyService;
       bus: MessageBus;
       notices: NoticeService;
+      /** Inspectors of stored text messages (see MessageInspector). */
+      inspectors?: MessageInspector[];
     },
   ) {}
 
@@ -226,7 +249,13 @@ export class ConsultationService {
       const existing = await repo.findMessageByClientId(trx, id, body.clientId);
       if (existing) {
         if (existing.sender_id !== actor.userId) throw new AppError('CONSULTATION_NOT_FOUND');
-        return { seq: existing.seq, createdAt: new Date(existing.created_at), duplicate: true, recipient: null };
+        return {
+          seq: existing.seq,
+          createdAt: new Date(existing.created_at),
+          duplicate: true,
+          recipient: null,
+          events: [],
+        };
       }
       if (row.status !== 'active') throw new AppError('CONSULTATION_NOT_ACTIVE');
       const seq = row.last_seq + 1;
@@ -251,7 +280,21 @@ export class ConsultationService {
       void meta;
       const recipient = actor.userId === row.doctor_id ? row.patient_id : row.doctor_id;
       await this.deps.notices.createUnlessUnread(trx, recipient, 'consultation.message', { consultationId: id });
-      return { seq, createdAt: now, duplicate: false, recipient };
+      const events: { topic: string; event: BusEvent }[] = [];
+      for (const inspect of this.deps.inspectors ?? [])
+        events.push(
+          ...(await inspect(trx, {
+            consultationId: id,
+            seq,
+            senderId: actor.userId,
+            senderRole: actor.userId === row.doctor_id ? 'doctor' : 'patient',
+            patientId: row.patient_id,
+            doctorId: row.doctor_id,
+            text: body.text,
+            at: now,
+          })),
+        );
+      return { seq, createdAt: now, duplicate: false, recipient, events };
     });
     // Published after commit: a receiver is told only about messages that exist.
     if (result.recipient)
@@ -260,6 +303,7 @@ export class ConsultationService {
         consultationId: id,
         seq: result.seq,
       });
+    for (const { topic, event } of result.events) await this.deps.bus.publish(topic, event);
     return {
       seq: result.seq,
       clientId: body.clientId,
