@@ -15,6 +15,7 @@ import { ReviewService } from './features/onboarding/review.service.js';
 import { NoticeService } from './features/notices/notices.service.js';
 import { DirectoryService } from './features/directory/directory.service.js';
 import { ConsultationService } from './features/consultations/consultations.service.js';
+import { MediaStore } from './features/consultations/media.store.js';
 import { InProcessBus, type MessageBus } from './realtime/bus.js';
 
 /** What the process creates once and passes down: no module-level singletons anywhere else. */
@@ -55,11 +56,13 @@ export function createServices(deps: CoreDeps) {
     identity,
     publicUrl: deps.config.publicUrl,
   });
-  const photos = new PhotoStore(keys, deps.blobStore ?? new LocalBlobStore(path.join(deps.config.dataDir, 'blobs')));
+  const blobStore = deps.blobStore ?? new LocalBlobStore(path.join(deps.config.dataDir, 'blobs'));
+  const photos = new PhotoStore(keys, blobStore);
   const notices = new NoticeService({ db: deps.db, clock: deps.clock });
   const onboarding = new OnboardingService({ db: deps.db, keys, derived, clock: deps.clock, policy, photos });
   const review = new ReviewService({ db: deps.db, keys, clock: deps.clock, onboarding, photos, notices, policy });
   const directory = new DirectoryService({ db: deps.db, photos });
-  const consultations = new ConsultationService({ db: deps.db, keys, clock: deps.clock, policy, bus, notices });
+  const media = new MediaStore(keys, blobStore);
+  const consultations = new ConsultationService({ db: deps.db, keys, clock: deps.clock, policy, bus, notices, media });
   return { derived, keys, policy, identity, staff, photos, notices, onboarding, review, directory, bus, consultations };
 }

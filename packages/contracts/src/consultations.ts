@@ -66,12 +66,27 @@ export const SendMessageBody = Type.Object(
 );
 export type SendMessageBody = Type.Static<typeof SendMessageBody>;
 
+export const MessageKind = Type.Union([Type.Literal('text'), Type.Literal('image'), Type.Literal('voice')]);
+export type MessageKind = Type.Static<typeof MessageKind>;
+
+/** The file of an image or voice-note message; fetched from /api/consultations/:id/messages/:seq/media/:variant. */
+export const MessageMedia = Type.Object({
+  contentType: Type.String(),
+  byteSize: Type.Integer(),
+  width: Type.Union([Type.Integer(), Type.Null()]),
+  height: Type.Union([Type.Integer(), Type.Null()]),
+  durationMs: Type.Union([Type.Integer(), Type.Null()]),
+});
+export type MessageMedia = Type.Static<typeof MessageMedia>;
+
 export const Message = Type.Object({
   seq: Type.Integer(),
   clientId: Type.String(),
   senderId: Type.String(),
-  kind: Type.Literal('text'),
+  kind: MessageKind,
+  /** The text of a text message; empty for images and voice notes. */
   text: Type.String(),
+  media: Type.Union([MessageMedia, Type.Null()]),
   createdAt: Type.String(),
 });
 export type Message = Type.Static<typeof Message>;
@@ -89,3 +104,18 @@ export const MessagePage = Type.Object({ messages: Type.Array(Message), lastSeq:
 export type MessagePage = Type.Static<typeof MessagePage>;
 
 export const ReadBody = Type.Object({ seq: Type.Integer({ minimum: 0 }) });
+
+/** Image and voice-note messages: the raw file is the request body; these go in the query string. */
+export const MAX_VOICE_NOTE_MS = 60_000;
+export const MediaMessageQuery = Type.Object(
+  {
+    clientId: Type.String({ format: 'uuid' }),
+    kind: Type.Union([Type.Literal('image'), Type.Literal('voice')]),
+    /** Length of a voice note as recorded, at most 60 s. */
+    durationMs: Type.Optional(Type.Integer({ minimum: 300, maximum: MAX_VOICE_NOTE_MS })),
+  },
+  { additionalProperties: false },
+);
+export type MediaMessageQuery = Type.Static<typeof MediaMessageQuery>;
+export const MediaVariant = Type.Union([Type.Literal('full'), Type.Literal('thumb'), Type.Literal('audio')]);
+export type MediaVariant = Type.Static<typeof MediaVariant>;

@@ -6,3 +6,6 @@ export * from './certificates.js';
 export * from './contact.js';
 export * from './onboarding.js';
 export * from './rule-result.js';
+export * from './media.js';
+export * from './calls/call-machine.js';
+export * from './notify-policy.js';

@@ -231,9 +231,39 @@ export interface MessagesTable {
   seq: number;
   client_id: string;
   sender_id: string;
-  kind: 'text';
+  kind: 'text' | 'image' | 'voice';
   body_enc: Buffer;
   created_at: Timestamp;
+}
+export interface ConsultationMediaTable {
+  id: string;
+  consultation_id: string;
+  seq: number;
+  variant: 'full' | 'thumb' | 'audio';
+  content_type: string;
+  byte_size: number;
+  width: number | null;
+  height: number | null;
+  duration_ms: number | null;
+  sha256: string;
+  created_at: Timestamp;
+}
+/** Call metadata only (CON-2): no column for media or session descriptions. */
+export interface CallsTable {
+  id: string;
+  consultation_id: string;
+  caller_id: string;
+  callee_id: string;
+  media: 'voice' | 'video';
+  state: 'inviting' | 'ringing' | 'active' | 'ended';
+  outcome: 'completed' | 'declined' | 'missed' | 'failed' | 'cancelled' | 'busy' | null;
+  decline_reason: 'busy_now' | 'call_later' | 'text_instead' | 'device_unavailable' | null;
+  ended_by: 'caller' | 'callee' | 'system' | null;
+  started_at: Timestamp;
+  ring_deadline: Timestamp;
+  answered_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  duration_seconds: Generated<number>;
 }
 export interface ConsultationReadsTable {
   consultation_id: string;
@@ -242,10 +272,51 @@ export interface ConsultationReadsTable {
   updated_at: Timestamp;
 }
 
+export interface PushVapidKeysTable {
+  id: Generated<number>;
+  public_key: string;
+  private_key_enc: Buffer;
+  created_at: CreatedAt;
+}
+export interface PushSubscriptionsTable {
+  id: string;
+  user_id: string;
+  session_id: string;
+  channel: 'webpush';
+  app: 'doctor' | 'patient';
+  service: string;
+  endpoint_bidx: Buffer;
+  subscription_enc: Buffer;
+  created_at: Timestamp;
+  last_delivered_at: Timestamp | null;
+}
+export interface PushPreferencesTable {
+  user_id: string;
+  messages: Generated<boolean>;
+  consultations: Generated<boolean>;
+  review: Generated<boolean>;
+  quiet_enabled: Generated<boolean>;
+  quiet_start: Generated<string>;
+  quiet_end: Generated<string>;
+  time_zone: Generated<string>;
+  updated_at: Timestamp;
+}
+export interface PushOutboxTable {
+  id: Generated<number>;
+  notice_id: string;
+  created_at: Timestamp;
+}
+
 export interface DB {
+  push_vapid_keys: PushVapidKeysTable;
+  push_subscriptions: PushSubscriptionsTable;
+  push_preferences: PushPreferencesTable;
+  push_outbox: PushOutboxTable;
   consultations: ConsultationsTable;
   messages: MessagesTable;
   consultation_reads: ConsultationReadsTable;
+  calls: CallsTable;
+  consultation_media: ConsultationMediaTable;
   blobs: BlobsTable;
   doctor_applications: DoctorApplicationsTable;
   automated_decisions: AutomatedDecisionsTable;

@@ -152,6 +152,63 @@ export const ERRORS = {
     zh: () => '问诊尚未开始或已结束，不能发送消息。如需继续，请发起复诊。',
     en: () => 'This consultation has not started or has ended; messages cannot be sent. Start a follow-up to continue.',
   },
+  VOICE_NOTE_UNSUPPORTED: {
+    status: 415,
+    zh: () => '无法识别这段语音的格式。请使用应用内的“按住说话”重新录制。',
+    en: () => 'This voice recording is in a format we cannot read. Please record it again in the app.',
+  },
+  VOICE_NOTE_TOO_LARGE: {
+    status: 413,
+    zh: () => '语音太长了，每条语音最长 60 秒，请分成几条发送。',
+    en: () => 'The voice note is too long; each one can last at most 60 seconds. Please split it up.',
+  },
+  VOICE_NOTE_DURATION_REQUIRED: {
+    status: 400,
+    zh: () => '缺少语音时长，请重新录制后发送。',
+    en: () => 'The length of the voice note is missing; please record it again.',
+  },
+  MEDIA_NOT_FOUND: {
+    status: 404,
+    zh: () => '找不到这张图片或这条语音，它可能已按保存期限删除。',
+    en: () => 'This image or voice note cannot be found; it may have been deleted at the end of its retention period.',
+  },
+  CALL_NOT_FOUND: {
+    status: 404,
+    zh: () => '找不到这通电话，它可能已经结束。',
+    en: () => 'This call cannot be found; it may have ended already.',
+  },
+  CALL_STATE: {
+    status: 409,
+    zh: () => '这通电话已接通、已结束或尚未接通，不能进行此操作。',
+    en: () => 'This call has already been answered, has ended or is not connected yet; this is not possible now.',
+  },
+  CALL_NOT_ALLOWED: {
+    status: 403,
+    zh: () => '这一步需要由通话的另一方或在接听的设备上操作。',
+    en: () => 'This step is for the other participant, or for the device that answered the call.',
+  },
+  CALL_ALREADY_IN_CALL: {
+    status: 409,
+    zh: () => '你正在另一通电话中，请先挂断后再拨打。',
+    en: () => 'You are already in another call. Hang up first, then call again.',
+  },
+  CALL_CONSULTATION_NOT_ACTIVE: {
+    status: 409,
+    zh: () => '只有进行中的问诊才能语音或视频通话。问诊尚未接诊或已结束时，可以发送消息或发起复诊。',
+    en: () =>
+      'Voice and video calls are only possible in an ongoing consultation. Before it is accepted or after it ends, send a message or start a follow-up.',
+  },
+  CALL_SIGNAL_TOO_LARGE: {
+    status: 413,
+    zh: (p) => `通话连接数据过大${p.limit ? `（上限 ${p.limit} 个字符）` : ''}，已拒绝。请挂断后重新拨打。`,
+    en: (p) =>
+      `The call set-up data is too large${p.limit ? ` (limit ${p.limit} characters)` : ''} and was refused. Hang up and call again.`,
+  },
+  CALL_RATE_LIMITED: {
+    status: 429,
+    zh: (p) => `通话操作过于频繁，请 ${wait(p)} 秒后再试。`,
+    en: (p) => `Too many call attempts. Try again in ${wait(p)} s.`,
+  },
   APPLICATION_NOT_FOUND: { status: 404, zh: () => '找不到该入驻申请。', en: () => 'Application not found.' },
   APPLICATION_NOT_PENDING: {
     status: 409,
@@ -174,6 +231,33 @@ export const ERRORS = {
     en: () => 'Doctor not found; they may no longer practise here.',
   },
   NOTICE_NOT_FOUND: { status: 404, zh: () => '找不到这条通知。', en: () => 'Notice not found.' },
+  PUSH_ENDPOINT_INVALID: {
+    status: 400,
+    zh: () => '浏览器提供的推送地址无效（须为 https 地址）。请关闭消息通知后重新开启。',
+    en: () => 'The push address from your browser is not valid (it must be https). Turn notifications off and on again.',
+  },
+  PUSH_SERVICE_UNSUPPORTED: {
+    status: 400,
+    zh: () =>
+      '暂不支持此浏览器的推送服务。请使用 Chrome、Edge、Firefox 或 Safari 开启通知；应用内的消息通知不受影响。',
+    en: () =>
+      "This browser's push service is not supported. Use Chrome, Edge, Firefox or Safari for notifications; in-app notices keep working.",
+  },
+  PUSH_KEYS_INVALID: {
+    status: 400,
+    zh: () => '浏览器提供的推送密钥无效。请关闭消息通知后重新开启。',
+    en: () => 'The push keys from your browser are not valid. Turn notifications off and on again.',
+  },
+  PUSH_QUIET_HOURS_INVALID: {
+    status: 400,
+    zh: () => '免打扰时段无效：请用 24 小时制填写开始和结束时间，且两者不能相同。',
+    en: () => 'Quiet hours are not valid: use 24-hour times, and the start and end must differ.',
+  },
+  PUSH_TIME_ZONE_INVALID: {
+    status: 400,
+    zh: () => '无法识别该时区，请重新选择（默认为北京时间 Asia/Shanghai）。',
+    en: () => 'Unknown time zone; please choose another (the default is Beijing time, Asia/Shanghai).',
+  },
   PHONE_REQUIRED: { status: 400, zh: () => '请输入手机号。', en: () => 'Please enter your mobile number.' },
   PHONE_NOT_MAINLAND_MOBILE: {
     status: 400,

@@ -332,4 +332,23 @@ export const consultationApi = {
   messages: (id: string, after: number, limit = 200) =>
     request<MessagePage>('GET', `/api/consultations/${q(id)}/messages?after=${after}&limit=${limit}`),
   read: (id: string, seq: number) => request<Ok>('POST', `/api/consultations/${q(id)}/read`, { seq }),
+  /** An image or voice note as the raw body; the same `clientId` always gets the same `seq`. */
+  sendMedia: (
+    id: string,
+    query: { clientId: string; kind: 'image' | 'voice'; durationMs?: number },
+    file: Blob,
+    onProgress?: (fraction: number) => void,
+  ) => {
+    const params = new URLSearchParams({ clientId: query.clientId, kind: query.kind });
+    if (query.durationMs !== undefined) params.set('durationMs', String(Math.round(query.durationMs)));
+    return uploadRaw<MessageAck>(
+      `/api/consultations/${q(id)}/media-messages?${params.toString()}`,
+      file,
+      file.type || 'application/octet-stream',
+      onProgress,
+    );
+  },
+  /** For `<img src>` / `<audio src>`: served only to the two participants, never cached. */
+  mediaUrl: (id: string, seq: number, variant: 'full' | 'thumb' | 'audio') =>
+    `/api/consultations/${q(id)}/messages/${seq}/media/${variant}`,
 };

@@ -1,7 +1,12 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, get, ORIGIN, post, signIn, type TestApp } from '../../../test/harness.js';
-import { completeForm, residentId, staffCookie, submittedDoctor } from '../../../test/onboarding-fixtures.js';
+import { createTestApp, get, post, signIn, type TestApp } from '../../../test/harness.js';
+import { staffCookie } from '../../../test/onboarding-fixtures.js';
+import {
+  activeConsultation as activeConsultation_,
+  approvedDoctor as approvedDoctor_,
+  consentedPatient as consentedPatient_,
+} from '../../../test/consultation-fixtures.js';
 import type { BusEvent } from '../../realtime/bus.js';
 import { userTopic } from './consultations.service.js';
 
@@ -10,70 +15,10 @@ let psychiatrist: { cookie: string; id: string };
 let counsellor: { cookie: string; id: string };
 let reviewer: { cookie: string };
 
-async function approvedDoctor(type: 'psychiatrist' | 'counsellor', seq: string) {
-  const d = await submittedDoctor(t, residentId('19800808', seq));
-  if (type === 'counsellor') {
-    // Re-open and resubmit as a counsellor: simplest path through the same public API.
-    const appId = (
-      await t.db.selectFrom('doctor_applications').select('id').where('user_id', '=', d.me.id).executeTakeFirstOrThrow()
-    ).id;
-    await post(
-      t,
-      `/api/admin/applications/${appId}/decision`,
-      { decision: 'request_changes', reasonCode: 'other_changes', reasonText: '请改为心理咨询师' },
-      reviewer.cookie,
-    );
-    const form = completeForm(d.idNumber, { practitionerType: 'counsellor' });
-    form.credentials = { qualificationCertNo: 'XL-2020-7788' };
-    await t.app.inject({
-      method: 'PUT',
-      url: '/api/onboarding/application',
-      payload: form,
-      headers: { cookie: d.cookie, origin: ORIGIN },
-    });
-    expect((await post(t, '/api/onboarding/application/submit', {}, d.cookie)).statusCode).toBe(200);
-  }
-  const appId = (
-    await t.db.selectFrom('doctor_applications').select('id').where('user_id', '=', d.me.id).executeTakeFirstOrThrow()
-  ).id;
-  expect(
-    (
-      await post(
-        t,
-        `/api/admin/applications/${appId}/decision`,
-        { decision: 'approve', reasonCode: 'verified', reasonText: '核验通过' },
-        reviewer.cookie,
-      )
-    ).statusCode,
-  ).toBe(200);
-  return { cookie: d.cookie, id: d.me.id as string };
-}
-
-async function consentedPatient() {
-  const p = await signIn(t, 'patient', undefined, { keepSignedIn: true });
-  const doc = (await get(t, '/api/consents/sensitive/consultation', p.cookie)).json();
-  await post(
-    t,
-    '/api/consents/sensitive/consultation',
-    { version: doc.version, locale: doc.locale, textSha256: doc.textSha256 },
-    p.cookie,
-  );
-  return { cookie: p.cookie, id: p.me.id as string };
-}
-
-async function activeConsultation() {
-  const patient = await consentedPatient();
-  const res = await post(
-    t,
-    '/api/consultations',
-    { doctorId: psychiatrist.id, concern: '最近两周失眠加重，想调整用药', isFollowUp: true },
-    patient.cookie,
-  );
-  expect(res.statusCode, res.body).toBe(200);
-  const id = res.json().id as string;
-  expect((await post(t, `/api/consultations/${id}/accept`, {}, psychiatrist.cookie)).json().status).toBe('active');
-  return { patient, id };
-}
+const approvedDoctor = (type: 'psychiatrist' | 'counsellor', seq: string) =>
+  approvedDoctor_(t, reviewer.cookie, type, seq);
+const consentedPatient = () => consentedPatient_(t);
+const activeConsultation = () => activeConsultation_(t, psychiatrist);
 
 const send = (cookie: string, id: string, text: string, clientId: string = crypto.randomUUID()) =>
   post(t, `/api/consultations/${id}/messages`, { clientId, kind: 'text', text }, cookie);

@@ -83,3 +83,14 @@ export async function readSeqOf(db: Queryable, consultationId: string, userId: s
     .executeTakeFirst();
   return row?.last_read_seq ?? 0;
 }
+
+/** The main file of each media message (the image itself, or the recording): what a message list describes. */
+export function mediaOf(db: Queryable, consultationId: string, seqs: number[]) {
+  return db
+    .selectFrom('consultation_media')
+    .select(['seq', 'content_type', 'byte_size', 'width', 'height', 'duration_ms'])
+    .where('consultation_id', '=', consultationId)
+    .where('seq', 'in', seqs)
+    .where('variant', 'in', ['full', 'audio'])
+    .execute();
+}

@@ -5,6 +5,8 @@ import {
   ConsultationDetail,
   ConsultationList,
   DeclineBody,
+  MediaMessageQuery,
+  MediaVariant,
   MessageAck,
   MessagePage,
   Ok,
@@ -20,6 +22,8 @@ import type { ConsultationService } from './consultations.service.js';
 const tags = ['consultations'];
 const patient: Access = { kind: 'user', apps: ['patient'] };
 const participants = access.member();
+/** Photos up to 10 MB (the pipeline's own limit answers with a clear message) plus room for the request. */
+const MEDIA_BODY_LIMIT = 12 * 1024 * 1024;
 const idParam = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 export async function consultationRoutes(fastify: FastifyInstance, opts: { consultations: ConsultationService }) {
@@ -110,6 +114,57 @@ export async function consultationRoutes(fastify: FastifyInstance, opts: { consu
       },
     },
     async (req) => consultations.send(requireActor(req), req.params.id, req.body, requestMeta(req)),
+  );
+  // Image and voice-note uploads live in their own scope: only this route takes raw bodies (as bytes; the media
+  // pipeline decides what they really are, whatever the Content-Type says).
+  await fastify.register(async (scope) => {
+    const upload = scope.withTypeProvider<TypeBoxTypeProvider>();
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MEDIA_BODY_LIMIT }, (_req, body, done) =>
+      done(null, body),
+    );
+    upload.post(
+      '/api/consultations/:id/media-messages',
+      {
+        config: { access: participants },
+        bodyLimit: MEDIA_BODY_LIMIT,
+        schema: {
+          tags,
+          summary:
+            'Send an image or a voice note (raw file body); images are re-encoded without metadata, everything is encrypted (CON-1, CON-3)',
+          params: idParam,
+          querystring: MediaMessageQuery,
+          response: { 200: MessageAck },
+        },
+      },
+      async (req) => {
+        const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        return consultations.sendMedia(requireActor(req), req.params.id, req.query, bytes, requestMeta(req));
+      },
+    );
+  });
+  app.get(
+    '/api/consultations/:id/messages/:seq/media/:variant',
+    {
+      config: { access: participants },
+      schema: {
+        tags,
+        summary: 'The file of an image (full or thumb) or voice-note (audio) message; never cached',
+        params: Type.Object({
+          id: Type.String({ format: 'uuid' }),
+          seq: Type.Integer({ minimum: 1 }),
+          variant: MediaVariant,
+        }),
+      },
+    },
+    async (req, reply) => {
+      const file = await consultations.mediaFile(requireActor(req), req.params.id, req.params.seq, req.params.variant);
+      return reply
+        .header('content-type', file.contentType)
+        .header('cache-control', 'private, no-store')
+        .header('content-disposition', 'inline')
+        .send(file.bytes);
+    },
   );
   app.get(
     '/api/consultations/:id/messages',

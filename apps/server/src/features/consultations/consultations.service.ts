@@ -2,7 +2,10 @@ import crypto from 'node:crypto';
 import type {
   ConsultationDetail,
   ConsultationSummary,
+  MediaMessageQuery,
+  MediaVariant,
   MessageAck,
+  MessageKind,
   MessagePage,
   RequestConsultationBody,
   SendMessageBody,
@@ -19,6 +22,9 @@ import type { BusEvent, MessageBus } from '../../realtime/bus.js';
 import type { NoticeService } from '../notices/notices.service.js';
 import type { Actor } from '../identity/identity.service.js';
 import * as repo from './consultations.repo.js';
+import { prepareImage, prepareVoiceNote, type MediaStore } from './media.store.js';
+
+type StoredFile = Awaited<ReturnType<MediaStore['write']>>[number];
 
 type Row = Selectable<ConsultationsTable>;
 
@@ -67,6 +73,7 @@ export class ConsultationService {
       policy: PolicyService;
       bus: MessageBus;
       notices: NoticeService;
+      media: MediaStore;
       /** Inspectors of stored text messages (see MessageInspector). */
       inspectors?: MessageInspector[];
     },
@@ -241,12 +248,53 @@ export class ConsultationService {
   }
 
   async send(actor: Actor, id: string, body: SendMessageBody, meta: RequestMeta): Promise<MessageAck> {
+    return this.store(actor, id, { clientId: body.clientId, kind: 'text', text: body.text, files: [] }, meta);
+  }
+
+  /**
+   * Image and voice-note messages. The file is checked and processed first (a resend of an acknowledged message
+   * is answered before any processing), sealed with the consultation's key and written to the blob store; the
+   * message and its file rows are then stored in one transaction. If that transaction fails, the files go again.
+   */
+  async sendMedia(
+    actor: Actor,
+    id: string,
+    query: MediaMessageQuery,
+    bytes: Buffer,
+    meta: RequestMeta,
+  ): Promise<MessageAck> {
+    const { db } = this.deps;
+    const row = await repo.findForParticipant(db, id, actor.userId);
+    if (!row) throw new AppError('CONSULTATION_NOT_FOUND');
+    const existing = await repo.findMessageByClientId(db, id, query.clientId);
+    if (existing)
+      return this.store(actor, id, { clientId: query.clientId, kind: query.kind, text: '', files: [] }, meta);
+    if (row.status !== 'active') throw new AppError('CONSULTATION_NOT_ACTIVE');
+    const prepared = query.kind === 'image' ? await prepareImage(bytes) : prepareVoiceNote(bytes, query.durationMs);
+    const files = await this.deps.media.write(db, id, prepared);
+    try {
+      const ack = await this.store(actor, id, { clientId: query.clientId, kind: query.kind, text: '', files }, meta);
+      // A concurrent resend won the race: its files are the ones kept.
+      if (ack.duplicate) await this.deps.media.discard(files.map((f) => f.id));
+      return ack;
+    } catch (err) {
+      await this.deps.media.discard(files.map((f) => f.id));
+      throw err;
+    }
+  }
+
+  private async store(
+    actor: Actor,
+    id: string,
+    msg: { clientId: string; kind: MessageKind; text: string; files: StoredFile[] },
+    meta: RequestMeta,
+  ): Promise<MessageAck> {
     const { db, keys, clock } = this.deps;
     const result = await db.transaction().execute(async (trx) => {
       const row = await repo.lockForParticipant(trx, id, actor.userId);
       if (!row) throw new AppError('CONSULTATION_NOT_FOUND');
       // Idempotency first: a resend of an acknowledged message answers with the original, whatever the state now.
-      const existing = await repo.findMessageByClientId(trx, id, body.clientId);
+      const existing = await repo.findMessageByClientId(trx, id, msg.clientId);
       if (existing) {
         if (existing.sender_id !== actor.userId) throw new AppError('CONSULTATION_NOT_FOUND');
         return {
@@ -265,13 +313,32 @@ export class ConsultationService {
         .values({
           consultation_id: id,
           seq,
-          client_id: body.clientId,
+          client_id: msg.clientId,
           sender_id: actor.userId,
-          kind: 'text',
-          body_enc: await keys.encrypt(trx, id, messageField(id, seq), body.text),
+          kind: msg.kind,
+          body_enc: await keys.encrypt(trx, id, messageField(id, seq), msg.text),
           created_at: now,
         })
         .execute();
+      if (msg.files.length > 0)
+        await trx
+          .insertInto('consultation_media')
+          .values(
+            msg.files.map((f) => ({
+              id: f.id,
+              consultation_id: id,
+              seq,
+              variant: f.variant,
+              content_type: f.contentType,
+              byte_size: f.byteSize,
+              width: f.width,
+              height: f.height,
+              duration_ms: f.durationMs,
+              sha256: f.sha256,
+              created_at: now,
+            })),
+          )
+          .execute();
       await trx
         .updateTable('consultations')
         .set({ last_seq: seq, last_message_at: now })
@@ -281,19 +348,20 @@ export class ConsultationService {
       const recipient = actor.userId === row.doctor_id ? row.patient_id : row.doctor_id;
       await this.deps.notices.createUnlessUnread(trx, recipient, 'consultation.message', { consultationId: id });
       const events: { topic: string; event: BusEvent }[] = [];
-      for (const inspect of this.deps.inspectors ?? [])
-        events.push(
-          ...(await inspect(trx, {
-            consultationId: id,
-            seq,
-            senderId: actor.userId,
-            senderRole: actor.userId === row.doctor_id ? 'doctor' : 'patient',
-            patientId: row.patient_id,
-            doctorId: row.doctor_id,
-            text: body.text,
-            at: now,
-          })),
-        );
+      if (msg.kind === 'text')
+        for (const inspect of this.deps.inspectors ?? [])
+          events.push(
+            ...(await inspect(trx, {
+              consultationId: id,
+              seq,
+              senderId: actor.userId,
+              senderRole: actor.userId === row.doctor_id ? 'doctor' : 'patient',
+              patientId: row.patient_id,
+              doctorId: row.doctor_id,
+              text: msg.text,
+              at: now,
+            })),
+          );
       return { seq, createdAt: now, duplicate: false, recipient, events };
     });
     // Published after commit: a receiver is told only about messages that exist.
@@ -306,7 +374,7 @@ export class ConsultationService {
     for (const { topic, event } of result.events) await this.deps.bus.publish(topic, event);
     return {
       seq: result.seq,
-      clientId: body.clientId,
+      clientId: msg.clientId,
       createdAt: result.createdAt.toISOString(),
       duplicate: result.duplicate,
     };
@@ -318,19 +386,56 @@ export class ConsultationService {
     const row = await repo.findForParticipant(db, id, actor.userId);
     if (!row) throw new AppError('CONSULTATION_NOT_FOUND');
     const rows = await repo.messagesAfter(db, id, after, limit);
+    const mediaSeqs = rows.filter((m) => m.kind !== 'text').map((m) => m.seq);
+    const media = new Map(
+      (mediaSeqs.length ? await repo.mediaOf(db, id, mediaSeqs) : []).map((f) => [f.seq, f] as const),
+    );
     return {
       messages: await Promise.all(
-        rows.map(async (m) => ({
-          seq: m.seq,
-          clientId: m.client_id,
-          senderId: m.sender_id,
-          kind: m.kind,
-          text: await keys.decryptText(db, id, messageField(id, m.seq), m.body_enc),
-          createdAt: new Date(m.created_at).toISOString(),
-        })),
+        rows.map(async (m) => {
+          const file = media.get(m.seq);
+          return {
+            seq: m.seq,
+            clientId: m.client_id,
+            senderId: m.sender_id,
+            kind: m.kind,
+            text: await keys.decryptText(db, id, messageField(id, m.seq), m.body_enc),
+            media: file
+              ? {
+                  contentType: file.content_type,
+                  byteSize: file.byte_size,
+                  width: file.width,
+                  height: file.height,
+                  durationMs: file.duration_ms,
+                }
+              : null,
+            createdAt: new Date(m.created_at).toISOString(),
+          };
+        }),
       ),
       lastSeq: row.last_seq,
     };
+  }
+
+  /** The decrypted file of an image (full or thumbnail) or voice-note message, for the two participants only. */
+  async mediaFile(
+    actor: Actor,
+    id: string,
+    seq: number,
+    variant: MediaVariant,
+  ): Promise<{ bytes: Buffer; contentType: string }> {
+    const { db } = this.deps;
+    const row = await repo.findForParticipant(db, id, actor.userId);
+    if (!row) throw new AppError('CONSULTATION_NOT_FOUND');
+    const file = await db
+      .selectFrom('consultation_media')
+      .select(['id', 'content_type'])
+      .where('consultation_id', '=', id)
+      .where('seq', '=', seq)
+      .where('variant', '=', variant)
+      .executeTakeFirst();
+    if (!file) throw new AppError('MEDIA_NOT_FOUND');
+    return { bytes: await this.deps.media.read(db, id, file.id), contentType: file.content_type };
   }
 
   /** Read receipts: the read position only ever moves forward, and never past the last message. */

@@ -38,7 +38,12 @@ export interface ProcessedImage {
  * comments and anything appended after the image data are gone. Orientation is applied first so nothing
  * depends on metadata. Output is always JPEG; a thumbnail is made from the same pixels.
  */
-export async function processPhoto(bytes: Buffer): Promise<{ full: ProcessedImage; thumb: ProcessedImage }> {
+export async function processPhoto(
+  bytes: Buffer,
+  limits: { minSide?: number; maxAspect?: number } = {},
+): Promise<{ full: ProcessedImage; thumb: ProcessedImage }> {
+  const minSide = limits.minSide ?? MIN_SIDE;
+  const maxAspect = limits.maxAspect ?? MAX_ASPECT;
   if (bytes.length > MAX_PHOTO_BYTES) throw new AppError('PHOTO_TOO_LARGE', { limitMb: MAX_PHOTO_BYTES / 1024 / 1024 });
   const type = sniffImageType(bytes);
   if (!type) throw new AppError('PHOTO_TYPE_UNSUPPORTED');
@@ -55,9 +60,9 @@ export async function processPhoto(bytes: Buffer): Promise<{ full: ProcessedImag
   const width = rotated ? meta.height : meta.width;
   const height = rotated ? meta.width : meta.height;
   if (!width || !height) throw new AppError('PHOTO_UNREADABLE');
-  if (Math.min(width, height) < MIN_SIDE) throw new AppError('PHOTO_TOO_SMALL', { min: MIN_SIDE });
+  if (Math.min(width, height) < minSide) throw new AppError('PHOTO_TOO_SMALL', { min: minSide });
   // A strip 100 times wider than tall is not a photo of a card or a face; it would shrink to nothing.
-  if (Math.max(width, height) / Math.min(width, height) > MAX_ASPECT) throw new AppError('PHOTO_UNREADABLE');
+  if (Math.max(width, height) / Math.min(width, height) > maxAspect) throw new AppError('PHOTO_UNREADABLE');
   const encode = async (max: number, quality: number): Promise<ProcessedImage> => {
     try {
       const { data, info } = await decoded

@@ -24,7 +24,10 @@ export type Category =
   | 'review.record'
   | 'automated.decision'
   | 'notice.record'
-  | 'health.consultation';
+  | 'device.push'
+  | 'notification.settings'
+  | 'health.consultation'
+  | 'call.metadata';
 
 export interface PersonalColumn {
   sensitivity: 'personal' | 'sensitive';
@@ -57,6 +60,22 @@ const pseudonymousUserRef = personal({
 });
 
 const sensitive = (c: Omit<PersonalColumn, 'sensitivity'>): PersonalColumn => ({ sensitivity: 'sensitive', ...c });
+/** A browser's push subscription: consent (turning notifications on), kept until turned off or signed out. */
+const pushDevice = (protection: PersonalColumn['protection']): PersonalColumn =>
+  personal({
+    category: 'device.push',
+    purposes: ['notifications'],
+    legalBasis: 'consent',
+    retention: 'push_until_off',
+    protection,
+  });
+const notificationSetting = personal({
+  category: 'notification.settings',
+  purposes: ['notifications'],
+  legalBasis: 'contract',
+  retention: 'account_lifetime',
+  protection: 'clear',
+});
 const photoRef = (category: Category): PersonalColumn =>
   sensitive({
     category,
@@ -65,6 +84,15 @@ const photoRef = (category: Category): PersonalColumn =>
     retention: 'account_lifetime',
     protection: 'encrypted',
   });
+
+/** When, how long and how a call ended: part of the consultation record, never its content. */
+const callMetadata = personal({
+  category: 'call.metadata',
+  purposes: ['service', 'archiving'],
+  legalBasis: 'contract',
+  retention: 'medical_record',
+  protection: 'clear',
+});
 
 export const INVENTORY: Record<string, Record<string, ColumnClass>> = {
   consultations: {
@@ -116,6 +144,45 @@ export const INVENTORY: Record<string, Record<string, ColumnClass>> = {
     created_at: TIME,
   },
   consultation_reads: { consultation_id: ID, user_id: pseudonymousUserRef, last_read_seq: FLAG, updated_at: TIME },
+  // Voice and video calls (CON-2): metadata only. Audio and video go from device to device (or through the TURN
+  // relay, encrypted end to end by DTLS-SRTP) and are never received or stored by the server.
+  calls: {
+    id: ID,
+    consultation_id: ID,
+    caller_id: pseudonymousUserRef,
+    callee_id: pseudonymousUserRef,
+    media: callMetadata,
+    state: FLAG,
+    outcome: callMetadata,
+    decline_reason: callMetadata,
+    ended_by: FLAG,
+    started_at: callMetadata,
+    ring_deadline: TIME,
+    answered_at: callMetadata,
+    ended_at: callMetadata,
+    duration_seconds: callMetadata,
+  },
+  // Image and voice-note messages: the bytes are in the blob store, sealed with the consultation's key.
+  consultation_media: {
+    // the key of the sealed image or voice recording in the blob store: health data, like the message text
+    id: sensitive({
+      category: 'health.consultation',
+      purposes: ['service', 'archiving'],
+      legalBasis: 'separate_consent',
+      retention: 'medical_record',
+      protection: 'encrypted',
+    }),
+    consultation_id: ID,
+    seq: FLAG,
+    variant: FLAG,
+    content_type: FLAG,
+    byte_size: FLAG,
+    width: FLAG,
+    height: FLAG,
+    duration_ms: FLAG,
+    sha256: none('hash of ciphertext-protected content; the content itself is in the encrypted blob store'),
+    created_at: TIME,
+  },
   blobs: {
     id: ID,
     owner_id: pseudonymousUserRef,
@@ -270,6 +337,37 @@ export const INVENTORY: Record<string, Record<string, ColumnClass>> = {
       retention: 'account_lifetime',
       protection: 'clear',
     }),
+  },
+  // Push notifications (NOT-1, NOT-2): collected only when the person turns notifications on, for push alone.
+  push_subscriptions: {
+    id: ID,
+    user_id: pseudonymousUserRef,
+    session_id: ID,
+    channel: FLAG,
+    app: FLAG,
+    service: pushDevice('clear'),
+    endpoint_bidx: pushDevice('blind_index'),
+    subscription_enc: pushDevice('encrypted'),
+    created_at: TIME,
+    last_delivered_at: TIME,
+  },
+  push_preferences: {
+    user_id: pseudonymousUserRef,
+    messages: notificationSetting,
+    consultations: notificationSetting,
+    review: notificationSetting,
+    quiet_enabled: notificationSetting,
+    quiet_start: notificationSetting,
+    quiet_end: notificationSetting,
+    time_zone: notificationSetting,
+    updated_at: TIME,
+  },
+  push_outbox: { id: ID, notice_id: ID, created_at: TIME },
+  push_vapid_keys: {
+    id: FLAG,
+    public_key: none('the server’s public VAPID key; published to every browser'),
+    private_key_enc: none('the server’s own signing key, belonging to no person; sealed with a master-derived key'),
+    created_at: TIME,
   },
   doctor_profiles: {
     user_id: pseudonymousUserRef,

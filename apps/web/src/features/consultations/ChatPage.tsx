@@ -10,7 +10,8 @@ import { EmptyView, ErrorView, LoadingView } from '../../ui/mobile/StatusViews';
 import { useMe } from '../session/SessionContext';
 import { DeclineDialog } from './DeclineDialog';
 import { useConsultT } from './i18n';
-import type { PendingMessage } from './model';
+import { ImageContent, ImagePicker, PendingFileContent, VoiceContent, VoiceRecorder } from './ChatMedia';
+import type { PendingFile, PendingMessage } from './model';
 import { StatusTag } from './StatusTag';
 import { useChat, type ConnectionState } from './useChat';
 
@@ -56,7 +57,17 @@ function StatusBanner({ c, doctor }: { c: ConsultationDetail; doctor: boolean })
   );
 }
 
-function Bubble({ m, mine, read }: { m: Message; mine: boolean; read: boolean }) {
+function Bubble({
+  m,
+  mine,
+  read,
+  consultationId,
+}: {
+  m: Message;
+  mine: boolean;
+  read: boolean;
+  consultationId: string;
+}) {
   const t = useConsultT();
   return (
     <div
@@ -64,8 +75,17 @@ function Bubble({ m, mine, read }: { m: Message; mine: boolean; read: boolean })
       data-testid="chat-message"
       data-seq={m.seq}
       data-mine={mine}
+      data-kind={m.kind}
     >
-      <div className="ax-con-bubble">{m.text}</div>
+      {m.kind === 'text' && <div className="ax-con-bubble">{m.text}</div>}
+      {m.kind === 'image' && <ImageContent consultationId={consultationId} m={m} />}
+      {m.kind === 'voice' && (
+        <VoiceContent
+          src={consultationApi.mediaUrl(consultationId, m.seq, 'audio')}
+          durationMs={m.media?.durationMs ?? 0}
+          mine={mine}
+        />
+      )}
       <div className="ax-con-meta">
         <time dateTime={m.createdAt}>{timeOf(m.createdAt)}</time>
         {mine && (
@@ -91,7 +111,7 @@ function PendingBubble({ p, onRetry }: { p: PendingMessage; onRetry: () => void 
       data-testid={failed ? 'message-failed' : 'message-pending'}
       data-client-id={p.clientId}
     >
-      <div className="ax-con-bubble">{p.text}</div>
+      {p.file ? <PendingFileContent file={p.file} /> : <div className="ax-con-bubble">{p.text}</div>}
       <div className="ax-con-meta">
         {failed ? (
           <button type="button" className="ax-con-retry" onClick={onRetry} data-testid="message-retry">
@@ -115,9 +135,19 @@ function ConnectionLine({ state }: { state: ConnectionState }) {
   );
 }
 
-function Composer({ enabled, onSend }: { enabled: boolean; onSend: (text: string) => void }) {
+function Composer({
+  enabled,
+  onSend,
+  onSendFile,
+}: {
+  enabled: boolean;
+  onSend: (text: string) => void;
+  onSendFile: (file: PendingFile) => void;
+}) {
   const t = useConsultT();
   const [text, setText] = useState('');
+  const [picking, setPicking] = useState(false);
+  const [recording, setRecording] = useState(false);
   const tooLong = text.length > 4000;
   const canSend = enabled && text.trim().length > 0 && !tooLong;
   const submit = () => {
@@ -134,6 +164,42 @@ function Composer({ enabled, onSend }: { enabled: boolean; onSend: (text: string
   };
   return (
     <div className="ax-con-composer">
+      <button
+        type="button"
+        className="ax-con-tool"
+        disabled={!enabled}
+        onClick={() => setRecording(true)}
+        aria-label={t('consultations.media.voiceTitle')}
+        data-testid="chat-voice-button"
+      >
+        <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+          <path
+            fill="currentColor"
+            d="M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3Zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.92V21h2v-3.08A7 7 0 0 0 19 11h-2Z"
+          />
+        </svg>
+      </button>
+      <button
+        type="button"
+        className="ax-con-tool"
+        disabled={!enabled}
+        onClick={() => setPicking(true)}
+        aria-label={t('consultations.media.imageTitle')}
+        data-testid="chat-image-button"
+      >
+        <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+          <path
+            fill="currentColor"
+            d="M19 5H5a2 2 0 0 0-2 2v10a2 2 0 0 0 2 2h14a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2Zm0 12H5l4-5 3 3.5 2-2.5 5 4ZM8.5 10A1.5 1.5 0 1 0 8.5 7a1.5 1.5 0 0 0 0 3Z"
+          />
+        </svg>
+      </button>
+      <ImagePicker
+        open={picking}
+        onClose={() => setPicking(false)}
+        onPicked={(blob) => onSendFile({ kind: 'image', blob })}
+      />
+      <VoiceRecorder open={recording} onClose={() => setRecording(false)} onSend={onSendFile} />
       <textarea
         className="ax-con-input"
         rows={1}
@@ -275,7 +341,9 @@ function Conversation({ id }: { id: string }) {
               </Button>
             </div>
           )}
-          {(active || !isDoctor || c.status !== 'requested') && <Composer enabled={active} onSend={chat.send} />}
+          {(active || !isDoctor || c.status !== 'requested') && (
+            <Composer enabled={active} onSend={chat.send} onSendFile={chat.sendFile} />
+          )}
         </>
       }
     >
@@ -314,7 +382,9 @@ function Conversation({ id }: { id: string }) {
           )}
           {chat.messages.map((m) => {
             const mine = m.senderId === me.id;
-            return <Bubble key={m.seq} m={m} mine={mine} read={mine && m.seq <= chat.otherReadSeq} />;
+            return (
+              <Bubble key={m.seq} m={m} mine={mine} read={mine && m.seq <= chat.otherReadSeq} consultationId={c.id} />
+            );
           })}
           {chat.pending.map((p) => (
             <PendingBubble key={p.clientId} p={p} onRetry={() => chat.retry(p.clientId)} />

@@ -6,6 +6,9 @@ import {
   backoffDelay,
   contiguousSeq,
   expirePending,
+  formatDuration,
+  pickRecorderType,
+  voiceBubbleWidth,
   failPending,
   groupQueue,
   isValidConcern,
@@ -25,6 +28,7 @@ const msg = (seq: number, text = `m${seq}`): Message => ({
   senderId: 'u1',
   kind: 'text',
   text,
+  media: null,
   createdAt: '2025-01-01T00:00:00Z',
 });
 
@@ -62,6 +66,7 @@ describe('pending messages', () => {
       senderId: 'me',
       kind: 'text',
       text: 'hello',
+      media: null,
       createdAt: 'T',
     });
     pending = settlePending(pending, ['a']);
@@ -76,6 +81,31 @@ describe('pending messages', () => {
     expect(failed[0]?.status).toBe('failed');
     const retried = restartPending(failed, ['a'], 20_000);
     expect(retried[0]).toEqual({ clientId: 'a', text: 'hi', status: 'sending', since: 20_000 });
+  });
+
+  it('CON-1: an image or voice note waits up to 60 s for its upload, and its ack becomes a media message', () => {
+    const blob = new Blob([new Uint8Array(1234)], { type: 'audio/webm' });
+    const pending = addPending([], 'v', '', 0, { kind: 'voice', blob, durationMs: 4_200 });
+    expect(expirePending(pending, 10_000)).toBe(pending);
+    expect(expirePending(pending, 60_000)[0]?.status).toBe('failed');
+    const voice = pending[0];
+    if (!voice) throw new Error('missing');
+    expect(ackedMessage({ seq: 3, clientId: 'v', createdAt: 'T' }, voice, 'me')).toMatchObject({
+      kind: 'voice',
+      text: '',
+      media: { contentType: 'audio/webm', byteSize: 1234, durationMs: 4_200 },
+    });
+  });
+
+  it('CON-1: picks a recording format the browser supports, Opus in WebM first', () => {
+    expect(pickRecorderType(() => true)).toBe('audio/webm;codecs=opus');
+    expect(pickRecorderType((t) => t === 'audio/mp4')).toBe('audio/mp4');
+    expect(pickRecorderType(() => false)).toBeUndefined();
+    expect(formatDuration(7_400)).toBe('0:07');
+    expect(formatDuration(60_000)).toBe('1:00');
+    expect(voiceBubbleWidth(0)).toBe(30);
+    expect(voiceBubbleWidth(60_000)).toBe(100);
+    expect(voiceBubbleWidth(600_000)).toBe(100);
   });
 
   it('does not resend what the server refused, but does resend what timed out', () => {

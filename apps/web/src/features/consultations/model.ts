@@ -9,6 +9,8 @@ export interface PendingMessage {
   /** Chosen once; every resend uses it again so the server stores the message once. */
   clientId: string;
   text: string;
+  /** An image or voice note waiting to be uploaded (kept in memory only, like the text). */
+  file?: PendingFile;
   status: 'sending' | 'failed';
   /** When the current attempt started (epoch ms): after `SEND_TIMEOUT_MS` without an ack it counts as failed. */
   since: number;
@@ -16,7 +18,17 @@ export interface PendingMessage {
   error?: string;
 }
 
+export interface PendingFile {
+  kind: 'image' | 'voice';
+  blob: Blob;
+  /** Voice notes: the recorded length. */
+  durationMs?: number;
+}
+
 export const SEND_TIMEOUT_MS = 10_000;
+/** Uploads over a slow mobile connection take longer than a text message: they fail after 60 s. */
+export const UPLOAD_TIMEOUT_MS = 60_000;
+export const VOICE_NOTE_MAX_MS = 60_000;
 export const POLL_INTERVAL_MS = 3_000;
 /** Reconnect delays: 1 s, 2 s, 5 s, then every 10 s. */
 export const BACKOFF_MS = [1_000, 2_000, 5_000, 10_000] as const;
@@ -64,8 +76,9 @@ export function addPending(
   clientId: string,
   text: string,
   now: number,
+  file?: PendingFile,
 ): readonly PendingMessage[] {
-  return [...pending, { clientId, text, status: 'sending', since: now }];
+  return [...pending, { clientId, text, status: 'sending', since: now, ...(file ? { file } : {}) }];
 }
 
 /** Drops the pending messages the server has stored (by ack or because they came back in a sync). */
@@ -84,10 +97,10 @@ export function expirePending(
   now: number,
   timeoutMs = SEND_TIMEOUT_MS,
 ): readonly PendingMessage[] {
-  if (!pending.some((p) => p.status === 'sending' && now - p.since >= timeoutMs)) return pending;
-  return pending.map((p) =>
-    p.status === 'sending' && now - p.since >= timeoutMs ? { ...p, status: 'failed' as const } : p,
-  );
+  const expired = (p: PendingMessage) =>
+    p.status === 'sending' && now - p.since >= (p.file ? Math.max(timeoutMs, UPLOAD_TIMEOUT_MS) : timeoutMs);
+  if (!pending.some(expired)) return pending;
+  return pending.map((p) => (expired(p) ? { ...p, status: 'failed' as const } : p));
 }
 
 export function failPending(
@@ -125,7 +138,24 @@ export function ackedMessage(
   pending: PendingMessage,
   senderId: string,
 ): Message {
-  return { seq: ack.seq, clientId: ack.clientId, senderId, kind: 'text', text: pending.text, createdAt: ack.createdAt };
+  const file = pending.file;
+  return {
+    seq: ack.seq,
+    clientId: ack.clientId,
+    senderId,
+    kind: file ? file.kind : 'text',
+    text: file ? '' : pending.text,
+    media: file
+      ? {
+          contentType: file.blob.type,
+          byteSize: file.blob.size,
+          width: null,
+          height: null,
+          durationMs: file.durationMs ?? null,
+        }
+      : null,
+    createdAt: ack.createdAt,
+  };
 }
 
 const FRAME_TYPES = new Set(['hello', 'ack', 'messages', 'message', 'read', 'status', 'error']);
@@ -196,4 +226,20 @@ export function newClientId(c: Pick<Crypto, 'getRandomValues'> & { randomUUID?: 
   b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
   const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The recording format this browser can make, best first: Opus in WebM (Chrome, Firefox, Android), else AAC in MP4 (Safari). */
+export function pickRecorderType(isSupported: (type: string) => boolean): string | undefined {
+  return ['audio/webm;codecs=opus', 'audio/webm', 'audio/mp4', 'audio/ogg;codecs=opus'].find((t) => isSupported(t));
+}
+
+/** "0:07", "1:00": the length of a voice note. */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000));
+  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
+}
+
+/** How wide a voice-note bubble is drawn (a longer note is wider), as a percentage of the maximum. */
+export function voiceBubbleWidth(ms: number): number {
+  return Math.round(30 + 70 * Math.min(1, Math.max(0, ms) / VOICE_NOTE_MAX_MS));
 }

@@ -19,6 +19,7 @@ import {
   restartPending,
   settlePending,
   socketUrl,
+  type PendingFile,
   type PendingMessage,
 } from './model';
 
@@ -36,6 +37,8 @@ export interface Chat {
   historyError: ApiError | undefined;
   reloadHistory: () => void;
   send: (text: string) => void;
+  /** An image or a voice note: uploaded over REST with its own clientId, pending until acknowledged. */
+  sendFile: (file: PendingFile) => void;
   retry: (clientId: string) => void;
 }
 
@@ -151,15 +154,29 @@ export function useChat(consultationId: string, myId: string): Chat {
    */
   const dispatch = useCallback(
     (p: PendingMessage, rest = false) => {
-      const frame = { type: 'send', consultationId, clientId: p.clientId, kind: 'text', text: p.text } as const;
-      if (!rest && sendFrame(frame)) return;
-      consultationApi
-        .send(consultationId, { clientId: p.clientId, kind: 'text', text: p.text })
+      const file = p.file;
+      if (!file) {
+        const frame = { type: 'send', consultationId, clientId: p.clientId, kind: 'text', text: p.text } as const;
+        if (!rest && sendFrame(frame)) return;
+      }
+      (file
+        ? consultationApi.sendMedia(
+            consultationId,
+            {
+              clientId: p.clientId,
+              kind: file.kind,
+              ...(file.durationMs !== undefined ? { durationMs: file.durationMs } : {}),
+            },
+            file.blob,
+          )
+        : consultationApi.send(consultationId, { clientId: p.clientId, kind: 'text', text: p.text })
+      )
         .then(acknowledge)
         .catch((err: unknown) => {
           const e = toApiError(err);
-          // Network trouble: stays "sending" until the timeout or the next reconnect resends it.
-          if (e.isNetwork) return;
+          // Network trouble: a text stays "sending" until the timeout or the next reconnect resends it; an upload
+          // is not repeated behind the user's back (it may be large): it shows "failed, tap to retry".
+          if (e.isNetwork && !file) return;
           updatePending((list) => failPending(list, p.clientId, e.message));
           if (e.code === 'CONSULTATION_NOT_ACTIVE') void reloadDetail();
         });
@@ -168,7 +185,7 @@ export function useChat(consultationId: string, myId: string): Chat {
   );
 
   const resendAll = useCallback(() => {
-    const again = resendable(pendingRef.current);
+    const again = resendable(pendingRef.current).filter((p) => !p.file);
     if (again.length === 0) return;
     updatePending((p) =>
       restartPending(
@@ -303,7 +320,9 @@ export function useChat(consultationId: string, myId: string): Chat {
       void fetchMissing();
       void reloadDetail();
       // Sending over REST failed for the network: try again with the same clientId.
-      const stuck = pendingRef.current.filter((p) => p.status === 'sending' && Date.now() - p.since > POLL_INTERVAL_MS);
+      const stuck = pendingRef.current.filter(
+        (p) => !p.file && p.status === 'sending' && Date.now() - p.since > POLL_INTERVAL_MS,
+      );
       for (const p of stuck) dispatch(p);
     }, POLL_INTERVAL_MS);
     return () => window.clearInterval(timer);
@@ -347,6 +366,16 @@ export function useChat(consultationId: string, myId: string): Chat {
     [dispatch, updatePending],
   );
 
+  const sendFile = useCallback(
+    (file: PendingFile) => {
+      const clientId = newClientId();
+      updatePending((p) => addPending(p, clientId, '', Date.now(), file));
+      const p = pendingRef.current.find((x) => x.clientId === clientId);
+      if (p) dispatch(p);
+    },
+    [dispatch, updatePending],
+  );
+
   const retry = useCallback(
     (clientId: string) => {
       updatePending((p) => restartPending(p, [clientId], Date.now()));
@@ -366,6 +395,7 @@ export function useChat(consultationId: string, myId: string): Chat {
     historyError,
     reloadHistory: () => void fetchMissing(),
     send,
+    sendFile,
     retry,
   };
 }
