@@ -38,6 +38,12 @@ export const ConsultationSummary = Type.Object({
   /** Messages from the other side I have not read. */
   unread: Type.Integer(),
   lastMessageAt: Type.Union([Type.String(), Type.Null()]),
+  /** The patient; `name` is the display name they chose, shown to their doctor only (null if none). */
+  patient: Type.Object({ id: Type.String(), name: Type.Union([Type.String(), Type.Null()]) }),
+  /** Who ended it: the doctor, or the platform after the configured quiet period. */
+  endedReason: Type.Union([Type.Literal('doctor'), Type.Literal('idle'), Type.Null()]),
+  /** The consultation this one follows up, if any. */
+  followUpOf: Type.Union([Type.String(), Type.Null()]),
 });
 export type ConsultationSummary = Type.Static<typeof ConsultationSummary>;
 
@@ -119,3 +125,10 @@ export const MediaMessageQuery = Type.Object(
 export type MediaMessageQuery = Type.Static<typeof MediaMessageQuery>;
 export const MediaVariant = Type.Union([Type.Literal('full'), Type.Literal('thumb'), Type.Literal('audio')]);
 export type MediaVariant = Type.Static<typeof MediaVariant>;
+
+/** A follow-up of an ended consultation, with the same doctor. */
+export const FollowUpBody = Type.Object(
+  { concern: Type.String({ minLength: 2, maxLength: 1000, pattern: '\\S\\S' }) },
+  { additionalProperties: false },
+);
+export type FollowUpBody = Type.Static<typeof FollowUpBody>;

@@ -326,6 +326,8 @@ export const consultationApi = {
   decline: (id: string, reason: string) =>
     request<ConsultationDetail>('POST', `/api/consultations/${q(id)}/decline`, { reason }),
   end: (id: string) => request<ConsultationDetail>('POST', `/api/consultations/${q(id)}/end`),
+  followUp: (id: string, concern: string) =>
+    request<ConsultationDetail>('POST', `/api/consultations/${q(id)}/follow-up`, { concern }),
   /** Acknowledged after the message is stored; the same `clientId` always gets the same `seq`. */
   send: (id: string, body: SendMessageBody) =>
     request<MessageAck>('POST', `/api/consultations/${q(id)}/messages`, body),
@@ -351,4 +353,17 @@ export const consultationApi = {
   /** For `<img src>` / `<audio src>`: served only to the two participants, never cached. */
   mediaUrl: (id: string, seq: number, variant: 'full' | 'thumb' | 'audio') =>
     `/api/consultations/${q(id)}/messages/${seq}/media/${variant}`,
+};
+
+// push notifications (doctor/patient)
+import type { PushPreferences, PushPreferencesBody, PushSubscriptionBody, VapidPublicKey } from '@anxin/contracts';
+
+/** NOT-1: Web Push for this device, per-category switches and quiet hours. */
+export const pushApi = {
+  vapidPublicKey: () => request<VapidPublicKey>('GET', '/api/push/vapid-public-key'),
+  subscribe: (body: PushSubscriptionBody) => request<Ok>('POST', '/api/push/subscriptions', body),
+  /** Turns push off for this device only; succeeds when there was nothing to remove. */
+  unsubscribe: () => request<Ok>('DELETE', '/api/push/subscriptions/current'),
+  preferences: () => request<PushPreferences>('GET', '/api/push/preferences'),
+  savePreferences: (body: PushPreferencesBody) => request<PushPreferences>('PUT', '/api/push/preferences', body),
 };

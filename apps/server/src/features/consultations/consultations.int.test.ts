@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, get, post, signIn, type TestApp } from '../../../test/harness.js';
+import { createTestApp, get, ORIGIN, post, signIn, type TestApp } from '../../../test/harness.js';
 import { staffCookie } from '../../../test/onboarding-fixtures.js';
 import {
   activeConsultation as activeConsultation_,
@@ -67,7 +67,9 @@ describe('consultation lifecycle', () => {
 
   it('CON-1: requested → accepted → active → ended; the doctor’s queue shows it; nothing can be sent once ended', async () => {
     const { patient, id } = await activeConsultation();
-    const queue = (await get(t, '/api/consultations', psychiatrist.cookie)).json().consultations;
+    const queueRes = await get(t, '/api/consultations', psychiatrist.cookie);
+    expect(queueRes.statusCode, queueRes.body).toBe(200);
+    const queue = queueRes.json().consultations;
     expect(queue.find((c: { id: string }) => c.id === id)).toMatchObject({
       status: 'active',
       isFollowUp: true,
@@ -250,5 +252,87 @@ describe('privacy of consultations', () => {
     // Destroying the consultation's key makes the record unreadable (held or erased per its own retention).
     await t.app.services.keys.destroy(t.db, id, 'test');
     expect((await get(t, `/api/consultations/${id}/messages`, patient.cookie)).statusCode).toBe(410);
+    // … and it leaves the lists, which keep working for everything else.
+    const list = await get(t, '/api/consultations', psychiatrist.cookie);
+    expect(list.statusCode).toBe(200);
+    expect(list.json().consultations.some((c: { id: string }) => c.id === id)).toBe(false);
+  });
+});
+
+describe('idle end and follow-ups', () => {
+  it('CON-1: an active consultation ends by itself after the quiet period; a recent message keeps it open', async () => {
+    const quiet = await activeConsultation();
+    const busy = await activeConsultation();
+    t.clock.advance(47 * 3600_000);
+    expect((await send(busy.patient.cookie, busy.id, '还在吗？')).statusCode).toBe(200);
+    t.clock.advance(2 * 3600_000);
+    const events: BusEvent[] = [];
+    const off = t.app.services.bus.subscribe(userTopic(quiet.patient.id), (e) => events.push(e));
+    const ended = await t.app.services.consultations.endIdle(48);
+    off();
+    expect(ended).toBeGreaterThanOrEqual(1);
+    const q = (await get(t, `/api/consultations/${quiet.id}`, quiet.patient.cookie)).json();
+    expect(q).toMatchObject({ status: 'ended', endedReason: 'idle' });
+    expect(events).toContainEqual({ type: 'status', consultationId: quiet.id, status: 'ended' });
+    expect((await get(t, `/api/consultations/${busy.id}`, busy.patient.cookie)).json().status).toBe('active');
+    // Both are told, without content; the audit names the system as the actor.
+    for (const cookie of [quiet.patient.cookie, psychiatrist.cookie]) {
+      const notices = (await get(t, '/api/me/notices', cookie)).json().notices;
+      expect(notices.some((n: { kind: string }) => n.kind === 'consultation.ended_idle')).toBe(true);
+    }
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select(['actor_role', 'details'])
+      .where('subject_id', '=', quiet.id)
+      .where('action', '=', 'consultation.ended')
+      .executeTakeFirstOrThrow();
+    expect(audit.actor_role).toBe('system');
+    // Running it again changes nothing.
+    expect(await t.app.services.consultations.endIdle(48)).toBe(0);
+  });
+
+  it('CON-1: the patient follows up an ended consultation as a new, linked one with the same doctor', async () => {
+    const { patient, id } = await activeConsultation();
+    const early = await post(t, `/api/consultations/${id}/follow-up`, { concern: '还想再问一下' }, patient.cookie);
+    expect(early.statusCode).toBe(409);
+    expect(early.json().error.code).toBe('CONSULTATION_STATE');
+    await post(t, `/api/consultations/${id}/end`, {}, psychiatrist.cookie);
+    const res = await post(
+      t,
+      `/api/consultations/${id}/follow-up`,
+      { concern: '换药后睡眠好转，想复诊' },
+      patient.cookie,
+    );
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({
+      status: 'requested',
+      followUpOf: id,
+      isFollowUp: true,
+      doctor: { id: psychiatrist.id },
+      concern: '换药后睡眠好转，想复诊',
+    });
+    expect(res.json().id).not.toBe(id);
+    // The doctor sees the name the patient chose (and only the doctor: the patient's own view has none).
+    await t.app.inject({
+      method: 'PATCH',
+      url: '/api/me',
+      payload: { displayName: '小林' },
+      headers: { cookie: patient.cookie, origin: ORIGIN },
+    });
+    const queueRes = await get(t, '/api/consultations', psychiatrist.cookie);
+    expect(queueRes.statusCode, queueRes.body).toBe(200);
+    const queue = queueRes.json().consultations;
+    expect(queue.find((c: { id: string }) => c.id === res.json().id).patient).toEqual({ id: patient.id, name: '小林' });
+    expect((await get(t, `/api/consultations/${id}`, patient.cookie)).json().patient.name).toBeNull();
+    // Only that patient can follow it up; the doctor cannot; bad input is a clear 400.
+    const stranger = await consentedPatient();
+    expect(
+      (await post(t, `/api/consultations/${id}/follow-up`, { concern: '我也想问' }, stranger.cookie)).statusCode,
+    ).toBe(404);
+    expect(
+      (await post(t, `/api/consultations/${id}/follow-up`, { concern: '复诊' }, psychiatrist.cookie)).statusCode,
+    ).toBe(403);
+    const blank = await post(t, `/api/consultations/${id}/follow-up`, { concern: ' ' }, patient.cookie);
+    expect(blank.statusCode).toBe(400);
   });
 });

@@ -5,6 +5,7 @@ import {
   ConsultationDetail,
   ConsultationList,
   DeclineBody,
+  FollowUpBody,
   MediaMessageQuery,
   MediaVariant,
   MessageAck,
@@ -100,6 +101,20 @@ export async function consultationRoutes(fastify: FastifyInstance, opts: { consu
       schema: { tags, summary: 'End an active consultation', params: idParam, response: { 200: ConsultationDetail } },
     },
     async (req) => consultations.end(requireActor(req), req.params.id, requestMeta(req)),
+  );
+  app.post(
+    '/api/consultations/:id/follow-up',
+    {
+      config: { access: patient },
+      schema: {
+        tags,
+        summary: 'Continue an ended consultation with the same doctor (a new, linked consultation)',
+        params: idParam,
+        body: FollowUpBody,
+        response: { 200: ConsultationDetail },
+      },
+    },
+    async (req) => consultations.followUp(requireActor(req), req.params.id, req.body.concern, requestMeta(req)),
   );
   app.post(
     '/api/consultations/:id/messages',

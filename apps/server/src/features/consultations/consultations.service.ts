@@ -79,7 +79,12 @@ export class ConsultationService {
     },
   ) {}
 
-  async request(actor: Actor, body: RequestConsultationBody, meta: RequestMeta): Promise<ConsultationDetail> {
+  async request(
+    actor: Actor,
+    body: RequestConsultationBody,
+    meta: RequestMeta,
+    followUpOf: string | null = null,
+  ): Promise<ConsultationDetail> {
     const { db, keys, clock, policy } = this.deps;
     if (!(await policy.hasSensitiveConsent(actor.userId, 'consultation')))
       throw new AppError('CONSULTATION_CONSENT_REQUIRED');
@@ -108,6 +113,7 @@ export class ConsultationService {
           follow_up_enc: await keys.encrypt(trx, id, field('follow_up_enc', id), body.isFollowUp ? '1' : '0'),
           counselling,
           created_at: now,
+          follow_up_of: followUpOf,
         })
         .execute();
       await this.deps.notices.create(trx, doctor.user_id, 'consultation.requested', { consultationId: id });
@@ -119,7 +125,7 @@ export class ConsultationService {
           actorRole: 'patient',
           subjectId: id,
           requestId: meta.requestId,
-          details: { doctorId: doctor.user_id },
+          details: { doctorId: doctor.user_id, ...(followUpOf ? { followUpOf } : {}) },
         },
         now,
       );
@@ -149,6 +155,7 @@ export class ConsultationService {
           status: to,
           ...(to === 'active' ? { accepted_at: now } : {}),
           ...(to === 'ended' || to === 'declined' ? { ended_at: now } : {}),
+          ...(to === 'ended' ? { ended_reason: 'doctor' as const } : {}),
           ...(reason
             ? { decline_reason_enc: await keys.encrypt(trx, id, field('decline_reason_enc', id), reason.trim()) }
             : {}),
@@ -184,15 +191,98 @@ export class ConsultationService {
     return this.transition(actor, id, ['active'], 'ended', meta);
   }
 
+  /**
+   * A follow-up: the patient continues an ended consultation with the same doctor. It is a new consultation
+   * (its own request, acceptance and key) linked to the one it follows, and always counts as a follow-up visit.
+   */
+  async followUp(actor: Actor, id: string, concern: string, meta: RequestMeta): Promise<ConsultationDetail> {
+    const previous = await repo.findForParticipant(this.deps.db, id, actor.userId);
+    if (!previous || previous.patient_id !== actor.userId) throw new AppError('CONSULTATION_NOT_FOUND');
+    if (previous.status !== 'ended') throw new AppError('CONSULTATION_STATE', { status: previous.status });
+    return this.request(actor, { doctorId: previous.doctor_id, concern, isFollowUp: true }, meta, id);
+  }
+
+  /**
+   * Ends every active consultation without a message for `idleHours` (run by a recurring job, so it happens
+   * after restarts too). Each is re-checked under its row lock: a message that arrives meanwhile keeps it open.
+   */
+  async endIdle(idleHours: number): Promise<number> {
+    const { db, clock } = this.deps;
+    const cutoff = new Date(clock.now().getTime() - idleHours * 3600_000);
+    const idle = await db
+      .selectFrom('consultations')
+      .select('id')
+      .where('status', '=', 'active')
+      .where((eb) => eb(eb.fn.coalesce('last_message_at', 'accepted_at'), '<', cutoff))
+      .limit(500)
+      .execute();
+    let ended = 0;
+    for (const { id } of idle) {
+      const row = await db.transaction().execute(async (trx) => {
+        const row = await trx
+          .selectFrom('consultations')
+          .selectAll()
+          .where('id', '=', id)
+          .forUpdate()
+          .executeTakeFirst();
+        const last = row ? (row.last_message_at ?? row.accepted_at) : null;
+        if (!row || row.status !== 'active' || !last || new Date(last) >= cutoff) return null;
+        const now = clock.now();
+        await trx
+          .updateTable('consultations')
+          .set({ status: 'ended', ended_at: now, ended_reason: 'idle' })
+          .where('id', '=', id)
+          .execute();
+        for (const userId of [row.patient_id, row.doctor_id])
+          await this.deps.notices.create(trx, userId, 'consultation.ended_idle', { consultationId: id });
+        await appendAudit(
+          trx,
+          {
+            action: 'consultation.ended',
+            actorId: null,
+            actorRole: 'system',
+            subjectId: id,
+            requestId: null,
+            details: { reason: 'idle', idleHours },
+          },
+          now,
+        );
+        return row;
+      });
+      if (!row) continue;
+      ended++;
+      for (const userId of [row.patient_id, row.doctor_id])
+        await this.deps.bus.publish(userTopic(userId), { type: 'status', consultationId: id, status: 'ended' });
+    }
+    return ended;
+  }
+
   private async summary(
     db: Queryable,
     row: Row & {
       doctor_name: string;
       practitioner_type: ConsultationSummary['doctor']['practitionerType'];
       last_read_seq: number | null;
+      patient_name_enc: Buffer | null;
     },
     userId: string,
   ): Promise<ConsultationSummary> {
+    // The doctor sees the name the patient chose to be called (if any); the patient sees the doctor's profile.
+    const patientName =
+      userId === row.doctor_id && row.patient_name_enc
+        ? await this.deps.keys
+            .decryptText(
+              db,
+              row.patient_id,
+              { table: 'users', column: 'display_name_enc', rowId: row.patient_id },
+              row.patient_name_enc,
+            )
+            .catch((err: unknown) => {
+              // The patient's account was erased: the record stays (its own retention), the name does not.
+              if (err instanceof AppError && err.code === 'DATA_ERASED') return null;
+              throw err;
+            })
+        : null;
     return {
       id: row.id,
       status: row.status,
@@ -209,12 +299,24 @@ export class ConsultationService {
           ? await repo.unreadCount(db, row.id, userId, row.last_read_seq ?? 0)
           : 0,
       lastMessageAt: row.last_message_at ? new Date(row.last_message_at).toISOString() : null,
+      patient: { id: row.patient_id, name: patientName },
+      endedReason: row.ended_reason,
+      followUpOf: row.follow_up_of,
     };
   }
 
   async list(actor: Actor): Promise<ConsultationSummary[]> {
     const rows = await repo.listForUser(this.deps.db, actor.userId, actor.app === 'doctor' ? 'doctor' : 'patient');
-    return Promise.all(rows.map((r) => this.summary(this.deps.db, r, actor.userId)));
+    // A consultation whose key was destroyed (erased at the end of its retention) is gone from the lists.
+    const summaries = await Promise.all(
+      rows.map((r) =>
+        this.summary(this.deps.db, r, actor.userId).catch((err: unknown) => {
+          if (err instanceof AppError && err.code === 'DATA_ERASED') return null;
+          throw err;
+        }),
+      ),
+    );
+    return summaries.filter((x): x is ConsultationSummary => x !== null);
   }
 
   async detail(actor: Actor, id: string): Promise<ConsultationDetail> {
@@ -227,6 +329,11 @@ export class ConsultationService {
       .where('user_id', '=', row.doctor_id)
       .executeTakeFirst();
     const lastRead = await repo.readSeqOf(db, id, actor.userId);
+    const patientRow = await db
+      .selectFrom('users')
+      .select('display_name_enc')
+      .where('id', '=', row.patient_id)
+      .executeTakeFirst();
     const other = actor.userId === row.doctor_id ? row.patient_id : row.doctor_id;
     return {
       ...(await this.summary(
@@ -236,6 +343,7 @@ export class ConsultationService {
           doctor_name: profile?.name ?? '',
           practitioner_type: profile?.practitioner_type ?? 'psychiatrist',
           last_read_seq: lastRead,
+          patient_name_enc: patientRow?.display_name_enc ?? null,
         },
         actor.userId,
       )),

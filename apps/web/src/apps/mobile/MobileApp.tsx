@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { SignInPage } from '../../features/auth/SignInPage';
 import { SensitiveConsentPage } from '../../features/consent/SensitiveConsentPage';
-import { ChatPage, ConsultationListPage, NewConsultationPage } from '../../features/consultations';
+import { ChatPage, ConsultationListPage, NewConsultationPage, PatientsPage } from '../../features/consultations';
 import { DirectoryPage, PublicProfilePage } from '../../features/directory';
 import { HomePage, NEXT_PATH, PURPOSE } from '../../features/home/HomePage';
 import { DevicesPage } from '../../features/me/DevicesPage';
@@ -68,6 +68,8 @@ function AppRoutes() {
       {app === 'patient' && <Route path="/consultations" element={<ConsultationListPage />} />}
       {app === 'patient' && <Route path="/consultations/new" element={<NewConsultationPage />} />}
       {app === 'doctor' && <Route path="/consultations" element={<Navigate to="/" replace />} />}
+      {app === 'doctor' && <Route path="/patients" element={<PatientsPage />} />}
+      {app === 'doctor' && <Route path="/patients/:id" element={<PatientsPage />} />}
       <Route path="/consultations/:id" element={<ChatPage />} />
       <Route path="*" element={<Navigate to="/" replace />} />
     </Routes>

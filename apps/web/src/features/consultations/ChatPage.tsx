@@ -1,5 +1,5 @@
 import type { ConsultationDetail, Message } from '@anxin/contracts';
-import { Button, Dialog, Toast } from 'antd-mobile';
+import { Button, Dialog, Popup, Toast } from 'antd-mobile';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { consultationApi, toApiError } from '../../lib/api';
@@ -22,6 +22,73 @@ function timeOf(iso: string): string {
   return sameDay
     ? d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', hour12: false })
     : formatDateTime(iso);
+}
+
+/** The patient continues an ended consultation with the same doctor: a new request linked to this one. */
+function FollowUpButton({ consultationId }: { consultationId: string }) {
+  const t = useConsultT();
+  const navigate = useNavigate();
+  const [open, setOpen] = useState(false);
+  const [concern, setConcern] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const valid = concern.trim().length >= 2;
+  const submit = async () => {
+    if (!valid) {
+      setError(t('consultations.followUpForm.invalid'));
+      return;
+    }
+    setBusy(true);
+    try {
+      const next = await consultationApi.followUp(consultationId, concern.trim());
+      setOpen(false);
+      Toast.show({ icon: 'success', content: t('consultations.followUpForm.done') });
+      navigate(`/consultations/${encodeURIComponent(next.id)}`);
+    } catch (err) {
+      setError(toApiError(err).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <Button size="small" color="primary" fill="outline" onClick={() => setOpen(true)} data-testid="follow-up">
+        {t('consultations.followUpForm.button')}
+      </Button>
+      <Popup visible={open} onMaskClick={() => setOpen(false)} bodyClassName="ax-con-sheet">
+        <div role="dialog" aria-label={t('consultations.followUpForm.title')}>
+          <h2 className="ax-con-sheet-title">{t('consultations.followUpForm.title')}</h2>
+          <p className="ax-muted ax-small">{t('consultations.followUpForm.hint')}</p>
+          <textarea
+            className="ax-con-input ax-con-followup-input"
+            rows={4}
+            maxLength={1000}
+            value={concern}
+            onChange={(e) => {
+              setConcern(e.target.value);
+              setError(undefined);
+            }}
+            placeholder={t('consultations.followUpForm.placeholder')}
+            aria-label={t('consultations.followUpForm.title')}
+            data-testid="follow-up-concern"
+          />
+          {error && (
+            <div className="ax-field-message ax-field-message-error" role="alert">
+              {error}
+            </div>
+          )}
+          <div className="ax-actions">
+            <Button block color="primary" loading={busy} onClick={() => void submit()} data-testid="follow-up-submit">
+              {t('consultations.followUpForm.submit')}
+            </Button>
+            <Button block fill="none" onClick={() => setOpen(false)}>
+              {t('consultations.decline.cancel')}
+            </Button>
+          </div>
+        </div>
+      </Popup>
+    </>
+  );
 }
 
 function StatusBanner({ c, doctor }: { c: ConsultationDetail; doctor: boolean }) {
@@ -47,10 +114,13 @@ function StatusBanner({ c, doctor }: { c: ConsultationDetail; doctor: boolean })
       )}
       {c.status === 'ended' && (
         <>
-          <div className="ax-con-banner-title">{t('consultations.chat.banner.ended')}</div>
+          <div className="ax-con-banner-title">
+            {c.endedReason === 'idle' ? t('consultations.chat.banner.endedIdle') : t('consultations.chat.banner.ended')}
+          </div>
           <div className="ax-small">
             {doctor ? t('consultations.chat.banner.endedHintDoctor') : t('consultations.chat.banner.endedHint')}
           </div>
+          {!doctor && <FollowUpButton consultationId={c.id} />}
         </>
       )}
     </div>
@@ -290,7 +360,7 @@ function Conversation({ id }: { id: string }) {
     );
   }
 
-  const title = isDoctor ? t('consultations.patient') : c.doctor.name;
+  const title = isDoctor ? (c.patient.name ?? t('consultations.patient')) : c.doctor.name;
   const active = c.status === 'active';
 
   return (
@@ -363,6 +433,16 @@ function Conversation({ id }: { id: string }) {
                 : t('consultations.chat.firstVisit')}{' '}
             · {formatDateTime(c.createdAt)}
           </div>
+          {c.followUpOf && (
+            <button
+              type="button"
+              className="ax-con-retry ax-small"
+              onClick={() => navigate(`/consultations/${encodeURIComponent(c.followUpOf ?? '')}`)}
+              data-testid="follow-up-of"
+            >
+              {t('consultations.followUpForm.previous')}
+            </button>
+          )}
         </section>
 
         {chat.historyError && (

@@ -60,8 +60,8 @@ function Item({
   return (
     <li className="ax-con-qitem" data-testid="queue-item" data-consultation-id={c.id} data-status={c.status}>
       <button type="button" className="ax-con-qitem-main" onClick={open}>
-        <span className="ax-con-qitem-title">
-          {t('consultations.patient')}
+        <span className="ax-con-qitem-title" data-testid="queue-patient">
+          {c.patient.name ?? t('consultations.patient')}
           <span className="ax-muted ax-small">
             {' '}
             · {t('consultations.caseNo', { no: c.id.slice(0, 4).toUpperCase() })}
@@ -206,6 +206,15 @@ export function WorkQueue() {
   return (
     <div className="ax-con-queue" data-testid="work-queue">
       <div className="ax-con-queue-head">
+        <Button
+          size="mini"
+          fill="outline"
+          color="primary"
+          onClick={() => navigate('/patients')}
+          data-testid="to-patients"
+        >
+          {t('consultations.patients.title')}
+        </Button>
         <span className="ax-muted ax-small">
           {error ? t('consultations.list.refreshFailed') : t('consultations.queue.updated')}
         </span>

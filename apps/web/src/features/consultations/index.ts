@@ -9,3 +9,4 @@ export { ChatPage } from './ChatPage';
 export { ConsultationListPage, PatientConsultationsEntry } from './ConsultationListPage';
 export { NewConsultationPage } from './NewConsultationPage';
 export { WorkQueue } from './WorkQueue';
+export { PatientsPage } from './PatientsPage';

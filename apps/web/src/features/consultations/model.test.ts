@@ -10,6 +10,7 @@ import {
   pickRecorderType,
   voiceBubbleWidth,
   failPending,
+  groupPatients,
   groupQueue,
   isValidConcern,
   mergeMessages,
@@ -156,6 +157,9 @@ describe('work queue', () => {
       lastSeq: 0,
       unread: 0,
       lastMessageAt: null,
+      patient: { id: 'p', name: null },
+      endedReason: null,
+      followUpOf: null,
       ...extra,
     }) satisfies ConsultationSummary;
 
@@ -171,6 +175,23 @@ describe('work queue', () => {
     expect(q.requested.map((x) => x.id)).toEqual(['r1', 'r2']);
     expect(q.active.map((x) => x.id)).toEqual(['a2', 'a1']);
     expect(q.ended.map((x) => x.id)).toEqual(['d1', 'e1']);
+  });
+
+  it('CON-1: groups the doctor’s consultations by patient, most recent patient first, with unread and ongoing counts', () => {
+    const groups = groupPatients([
+      c('x1', 'ended', { patient: { id: 'p1', name: '小林' }, endedAt: '2025-01-01T01:00:00Z' }),
+      c('y1', 'active', { patient: { id: 'p2', name: null }, lastMessageAt: '2025-01-02T00:00:00Z', unread: 2 }),
+      c('x2', 'requested', {
+        patient: { id: 'p1', name: '小林' },
+        createdAt: '2025-01-01T05:00:00Z',
+        followUpOf: 'x1',
+      }),
+    ]);
+    expect(groups.map((g) => g.patientId)).toEqual(['p2', 'p1']);
+    expect(groups[1]).toMatchObject({ name: '小林', active: 1, unread: 0 });
+    expect(groups[1]?.consultations.map((x) => x.id)).toEqual(['x2', 'x1']);
+    expect(groups[0]).toMatchObject({ name: null, active: 1, unread: 2 });
+    expect(groupPatients([])).toEqual([]);
   });
 
   it('counts waiting minutes', () => {

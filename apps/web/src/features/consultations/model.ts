@@ -243,3 +243,37 @@ export function formatDuration(ms: number): string {
 export function voiceBubbleWidth(ms: number): number {
   return Math.round(30 + 70 * Math.min(1, Math.max(0, ms) / VOICE_NOTE_MAX_MS));
 }
+
+export interface PatientGroup {
+  patientId: string;
+  name: string | null;
+  consultations: ConsultationSummary[];
+  /** Newest activity across their consultations (for ordering). */
+  lastAt: number;
+  active: number;
+  unread: number;
+}
+
+/** The doctor's patients: one entry per patient with their consultations, newest first; most recent patients first. */
+export function groupPatients(list: readonly ConsultationSummary[]): PatientGroup[] {
+  const groups = new Map<string, PatientGroup>();
+  for (const c of list) {
+    const at = Math.max(time(c.createdAt), time(c.lastMessageAt), time(c.endedAt));
+    const g = groups.get(c.patient.id) ?? {
+      patientId: c.patient.id,
+      name: null,
+      consultations: [],
+      lastAt: 0,
+      active: 0,
+      unread: 0,
+    };
+    g.name = g.name ?? c.patient.name;
+    g.consultations.push(c);
+    g.lastAt = Math.max(g.lastAt, at);
+    if (c.status === 'active' || c.status === 'requested') g.active++;
+    g.unread += c.unread;
+    groups.set(c.patient.id, g);
+  }
+  for (const g of groups.values()) g.consultations.sort((a, b) => time(b.createdAt) - time(a.createdAt));
+  return [...groups.values()].sort((a, b) => b.lastAt - a.lastAt);
+}
