@@ -20,10 +20,13 @@ export function hasChromium(): boolean {
 
 export const SCREENSHOT_DIR = process.env.ANXIN_SCREENSHOTS ?? path.join(os.tmpdir(), 'anxin-e2e-screenshots');
 
-export async function launch(viewport: {
-  width: number;
-  height: number;
-}): Promise<{ context: BrowserContext; page: Page }> {
+/** Chromium's fake camera and microphone (a test pattern and a beep), granted without a prompt. */
+export const FAKE_MEDIA = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
+
+export async function launch(
+  viewport: { width: number; height: number },
+  extraArgs: string[] = [],
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'anxin-chromium-')), {
     executablePath: CHROMIUM,
     headless: true,
@@ -37,6 +40,7 @@ export async function launch(viewport: {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
   const page = context.pages()[0] ?? (await context.newPage());

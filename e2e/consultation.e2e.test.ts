@@ -2,8 +2,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../apps/server/test/harness.js';
 import { get, post, signIn } from '../apps/server/test/harness.js';
-import { residentId, staffCookie, submittedDoctor } from '../apps/server/test/onboarding-fixtures.js';
-import { hasChromium, launch, screenshot, startProduct } from './browser.js';
+import { photoWithGps, residentId, staffCookie, submittedDoctor } from '../apps/server/test/onboarding-fixtures.js';
+import { FAKE_MEDIA, hasChromium, launch, screenshot, startProduct } from './browser.js';
 
 const enabled = hasChromium();
 
@@ -53,8 +53,8 @@ describe.skipIf(!enabled)('consultation journey', () => {
       p.cookie,
     );
 
-    const patient = await launch({ width: 390, height: 844 });
-    const doctor = await launch({ width: 390, height: 844 });
+    const patient = await launch({ width: 390, height: 844 }, FAKE_MEDIA);
+    const doctor = await launch({ width: 390, height: 844 }, FAKE_MEDIA);
     await withCookie(patient.context, p.cookie);
     await withCookie(doctor.context, d.cookie);
     const pp = patient.page;
@@ -121,9 +121,66 @@ describe.skipIf(!enabled)('consultation journey', () => {
         .getByTestId('chat-message')
         .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seq'))));
       expect(seqs).toEqual([1, 2]);
+
+      // An image from the patient: a sheet says what happens to it, then the album opens.
+      await pp.getByTestId('chat-image-button').click();
+      await pp.getByTestId('chat-image-purpose').waitFor();
+      await pp.getByTestId('chat-image-input').setInputFiles({
+        name: 'report.jpg',
+        mimeType: 'image/jpeg',
+        buffer: await photoWithGps(900, 700),
+      });
+      const image = dp.locator('[data-testid="chat-message"][data-kind="image"] img');
+      await image.waitFor({ timeout: 20_000 });
+      await expect
+        .poll(() => image.evaluate((el) => (el as HTMLImageElement).naturalWidth), { timeout: 10_000 })
+        .toBeGreaterThan(0);
+
+      // A voice note from the doctor, recorded from Chromium's fake microphone after the purpose sheet.
+      await dp.getByTestId('chat-voice-button').click();
+      await dp.getByTestId('voice-purpose').waitFor();
+      await dp.getByTestId('voice-start').click();
+      await expect
+        .poll(() => dp.getByTestId('voice-recorder').getAttribute('data-step'), { timeout: 10_000 })
+        .toBe('recording');
+      await dp.waitForTimeout(2_000);
+      await dp.getByTestId('voice-stop').click();
+      await dp.getByTestId('voice-send').click();
+      const voice = pp.locator('[data-testid="chat-message"][data-kind="voice"]');
+      await voice.waitFor({ timeout: 20_000 });
+      const stored = await t.db
+        .selectFrom('consultation_media')
+        .select(['content_type', 'duration_ms', 'byte_size'])
+        .where('variant', '=', 'audio')
+        .executeTakeFirstOrThrow();
+      expect(stored.content_type).toBe('audio/webm');
+      expect(stored.duration_ms).toBeGreaterThan(1_500);
+      expect(stored.duration_ms).toBeLessThan(10_000);
+      // It plays back in the patient's app.
+      await voice.getByTestId('chat-voice-play').click();
+      await expect
+        .poll(() => voice.getByTestId('chat-voice-audio').evaluate((el) => (el as HTMLAudioElement).currentTime), {
+          timeout: 10_000,
+        })
+        .toBeGreaterThan(0);
+      await screenshot(pp, 'consultation-03-patient-image-voice');
+      expect(await dp.getByTestId('chat-message').count()).toBe(4);
+
+      // NOT-1: the notification centre lists the new request and the new messages, without names or content.
+      await dp.goto(`${base}/notices`);
+      await dp.getByTestId('notices-list').waitFor();
+      const kinds = await dp
+        .getByTestId('notice-item')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
+      expect(kinds).toEqual(expect.arrayContaining(['consultation.requested', 'consultation.message']));
+      const noticeText = (await dp.getByTestId('notices-list').innerText()).replace(/\s+/g, '');
+      expect(noticeText).not.toContain('漏服');
+      expect(noticeText).not.toContain('早醒');
+      await dp.locator('[data-testid="notice-item"][data-kind="consultation.message"]').first().click();
+      await dp.getByTestId('chat').waitFor();
     } finally {
       await patient.context.close();
       await doctor.context.close();
     }
-  }, 120_000);
+  }, 180_000);
 });

@@ -89,6 +89,7 @@ export function NoticesPage() {
                     arrowIcon={n.link ? undefined : false}
                     data-testid="notice-item"
                     data-notice-id={n.id}
+                    data-kind={n.kind}
                     data-read={!unread}
                     prefix={
                       <span
