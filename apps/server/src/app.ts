@@ -19,8 +19,11 @@ import { auditRoutes } from './privacy/audit/audit.routes.js';
 import { onboardingRoutes } from './features/onboarding/onboarding.routes.js';
 import { directoryRoutes } from './features/directory/directory.routes.js';
 import { noticeRoutes } from './features/notices/notices.routes.js';
+import { pushRoutes } from './features/push/push.routes.js';
 import { consultationRoutes } from './features/consultations/consultations.routes.js';
 import { realtimeRoutes } from './realtime/ws.routes.js';
+import { crisisRoutes } from './features/crisis/crisis.routes.js';
+import { callRoutes } from './features/calls/calls.routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -112,11 +115,16 @@ export async function buildApp(deps: CoreDeps, fastifyOptions: FastifyServerOpti
   await app.register(onboardingRoutes, { onboarding: services.onboarding, review: services.review });
   await app.register(directoryRoutes, { directory: services.directory });
   await app.register(noticeRoutes, { notices: services.notices });
+  await app.register(pushRoutes, { push: services.push });
   await app.register(consultationRoutes, { consultations: services.consultations });
+  await app.register(crisisRoutes, { crisis: services.crisis });
+  await app.register(callRoutes, { calls: services.calls });
   await app.register(realtimeRoutes, {
     consultations: services.consultations,
     identity: services.identity,
     bus: services.bus,
+    crisis: services.crisis,
+    calls: services.calls,
     allowedOrigins: [new URL(config.publicUrl).origin],
   });
 

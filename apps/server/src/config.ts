@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { loadCrisisConfig, type CrisisConfig } from './features/crisis/crisis.config.js';
 
 /** Everything the server reads from the environment, parsed once in main.ts and passed down (no globals). */
 export interface Config {
@@ -23,8 +24,71 @@ export interface Config {
     staffIdleMinutes: number;
     staffAbsoluteHours: number;
   };
+  /** Consultations end by themselves after this many hours without a message (CON-1). */
+  consultationIdleHours: number;
   webDistDir: string;
   logLevel: string;
+  /** Crisis signals (CON-4): the lexicon (maintained + ANXIN_CRISIS_LEXICON_FILE) and local crisis lines. */
+  crisis: CrisisConfig;
+  /** Realtime event fan-out: in this process only (one server), or PostgreSQL LISTEN/NOTIFY (several instances). */
+  bus: 'in-process' | 'postgres';
+  /** Voice and video calls (CON-2): ICE servers handed to the two participants of a call, and call timing. */
+  calls: CallConfig;
+}
+
+export interface CallConfig {
+  /** `stun:` URLs. None by default: a public STUN server would learn every caller's address. */
+  stunUrls: string[];
+  /** `turn:`/`turns:` URLs of a coturn server sharing `turnSecret` (TURN REST credentials). */
+  turnUrls: string[];
+  /** coturn's static-auth-secret; never sent to a browser. */
+  turnSecret: string | null;
+  /** How long one call's TURN credentials are valid. */
+  turnTtlSeconds: number;
+  /** `relay` forces every call through TURN (hides both addresses from each other; also the test switch). */
+  iceTransportPolicy: 'all' | 'relay';
+  ringSeconds: number;
+  /** How long a participant whose connection dropped may take to come back before the call counts as failed. */
+  reconnectGraceSeconds: number;
+}
+
+function listFrom(env: NodeJS.ProcessEnv, name: string, schemes: string[]): string[] {
+  const list = (env[name] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const url of list) {
+    if (!schemes.some((s) => url.startsWith(`${s}:`)))
+      throw new ConfigError(`${name} must list ${schemes.join('/')}: URLs separated by commas, got "${url}"`);
+  }
+  return list;
+}
+
+function callConfig(env: NodeJS.ProcessEnv): CallConfig {
+  const stunUrls = listFrom(env, 'ANXIN_STUN_URLS', ['stun', 'stuns']);
+  const turnUrls = listFrom(env, 'ANXIN_TURN_URLS', ['turn', 'turns']);
+  const turnSecret = env.ANXIN_TURN_SECRET || null;
+  if (turnUrls.length > 0 && !turnSecret)
+    throw new ConfigError('ANXIN_TURN_URLS needs ANXIN_TURN_SECRET (the static-auth-secret of your coturn server)');
+  if (turnSecret && turnSecret.length < 16)
+    throw new ConfigError('ANXIN_TURN_SECRET must be at least 16 characters (use a long random string)');
+  const policy = env.ANXIN_ICE_TRANSPORT_POLICY ?? 'all';
+  if (policy !== 'all' && policy !== 'relay')
+    throw new ConfigError(`ANXIN_ICE_TRANSPORT_POLICY must be "all" or "relay", got "${policy}"`);
+  if (policy === 'relay' && turnUrls.length === 0)
+    throw new ConfigError('ANXIN_ICE_TRANSPORT_POLICY=relay needs a TURN server in ANXIN_TURN_URLS');
+  const ringSeconds = intFrom(env, 'ANXIN_CALL_RING_SECONDS', 45);
+  if (ringSeconds < 10 || ringSeconds > 120)
+    throw new ConfigError(`ANXIN_CALL_RING_SECONDS must be between 10 and 120, got ${ringSeconds}`);
+  return {
+    stunUrls,
+    turnUrls,
+    turnSecret,
+    turnTtlSeconds: intFrom(env, 'ANXIN_TURN_TTL_SECONDS', 4 * 3600),
+    iceTransportPolicy: policy,
+    ringSeconds,
+    reconnectGraceSeconds: intFrom(env, 'ANXIN_CALL_RECONNECT_SECONDS', 30),
+  };
 }
 
 export class ConfigError extends Error {}
@@ -70,6 +134,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       templateCode: env.ANXIN_ALIYUN_SMS_TEMPLATE!,
     };
   }
+  const bus = (env.ANXIN_BUS || 'in-process') as Config['bus'];
+  if (bus !== 'in-process' && bus !== 'postgres') {
+    throw new ConfigError(`ANXIN_BUS must be "in-process" or "postgres", got "${bus}"`);
+  }
   const publicUrl = (env.ANXIN_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
   let parsed: URL | null = null;
   try {
@@ -105,7 +173,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       staffIdleMinutes: intFrom(env, 'ANXIN_STAFF_SESSION_IDLE_MINUTES', 30),
       staffAbsoluteHours: intFrom(env, 'ANXIN_STAFF_SESSION_ABSOLUTE_HOURS', 12),
     },
+    consultationIdleHours: intFrom(env, 'ANXIN_CONSULTATION_IDLE_HOURS', 48),
     webDistDir: path.resolve(cwd, env.ANXIN_WEB_DIST ?? 'apps/web/dist'),
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    crisis: loadCrisisConfig(env, cwd, ConfigError),
+    bus,
+    calls: callConfig(env),
   };
 }

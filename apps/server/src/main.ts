@@ -4,27 +4,41 @@ import { buildApp } from './app.js';
 import { openRuntime, createSmsProvider } from './runtime.js';
 import { startJobs } from './jobs/jobs.js';
 import { ALL_JOBS } from './jobs/retention.jobs.js';
+import { consultationJobs } from './features/consultations/consultations.jobs.js';
+import { pushJobs, startPushDispatcher } from './features/push/push.jobs.js';
 import { systemClock } from './platform/clock.js';
 import { loggerOptions } from './platform/logger.js';
+import { PgBus } from './realtime/pg-bus.js';
 
 async function main() {
   const config = loadConfig();
   const runtime = await openRuntime(config);
   const { log, db } = runtime;
   const sms = createSmsProvider(config, log);
+  // Several instances on one database share realtime events through PostgreSQL (ANXIN_BUS=postgres).
+  const bus =
+    config.bus === 'postgres' ? new PgBus({ connectionString: runtime.connectionString, log }) : undefined;
+  await bus?.start();
   const app = await buildApp(
-    { config, db, masterKey: runtime.masterKey, sms, clock: systemClock },
+    { config, db, masterKey: runtime.masterKey, sms, clock: systemClock, bus },
     { logger: loggerOptions(config.logLevel) },
   );
   const published = await app.services.policy.ensurePublished();
   if (published.published) log.info({ version: published.version }, 'privacy policy version published');
   const jobs = await startJobs({
     connectionString: runtime.connectionString,
-    definitions: ALL_JOBS,
+    definitions: [
+      ...ALL_JOBS,
+      ...pushJobs(app.services.push),
+      ...consultationJobs(app.services.consultations, config.consultationIdleHours),
+    ],
     db,
     clock: systemClock,
     log,
   });
+  // The VAPID key pair is made (first start) and loaded once; then committed notices flow from the outbox to jobs.
+  await app.services.push.vapidDetails();
+  const pushDispatcher = startPushDispatcher({ push: app.services.push, jobs, log });
 
   let stopping = false;
   // While shutting down, late errors from connections being closed must not turn a clean stop into a crash.
@@ -38,7 +52,9 @@ async function main() {
     stopping = true;
     log.info({ signal }, 'shutting down');
     await app.close().catch((err) => log.error({ err }, 'closing HTTP server failed'));
+    await pushDispatcher.stop().catch((err) => log.error({ err }, 'stopping push dispatch failed'));
     await jobs.stop().catch((err) => log.error({ err }, 'stopping jobs failed'));
+    await bus?.close().catch((err) => log.error({ err }, 'closing the event bus failed'));
     await runtime.close().catch((err) => log.error({ err }, 'closing database failed'));
     log.info('stopped cleanly');
     process.exit(0);

@@ -13,9 +13,12 @@ import { PhotoStore } from './features/onboarding/photo.store.js';
 import { OnboardingService } from './features/onboarding/onboarding.service.js';
 import { ReviewService } from './features/onboarding/review.service.js';
 import { NoticeService } from './features/notices/notices.service.js';
+import { PushService } from './features/push/push.service.js';
 import { DirectoryService } from './features/directory/directory.service.js';
 import { ConsultationService } from './features/consultations/consultations.service.js';
+import { CrisisService } from './features/crisis/crisis.service.js';
 import { MediaStore } from './features/consultations/media.store.js';
+import { CallService } from './features/calls/calls.service.js';
 import { InProcessBus, type MessageBus } from './realtime/bus.js';
 
 /** What the process creates once and passes down: no module-level singletons anywhere else. */
@@ -58,11 +61,45 @@ export function createServices(deps: CoreDeps) {
   });
   const blobStore = deps.blobStore ?? new LocalBlobStore(path.join(deps.config.dataDir, 'blobs'));
   const photos = new PhotoStore(keys, blobStore);
-  const notices = new NoticeService({ db: deps.db, clock: deps.clock });
+  const push = new PushService({
+    db: deps.db,
+    keys,
+    derived,
+    clock: deps.clock,
+    vapidSubject: `mailto:${deps.config.operator.email}`,
+  });
+  const notices = new NoticeService({ db: deps.db, clock: deps.clock, onCreated: (trx, n) => push.enqueue(trx, n) });
   const onboarding = new OnboardingService({ db: deps.db, keys, derived, clock: deps.clock, policy, photos });
   const review = new ReviewService({ db: deps.db, keys, clock: deps.clock, onboarding, photos, notices, policy });
   const directory = new DirectoryService({ db: deps.db, photos });
   const media = new MediaStore(keys, blobStore);
-  const consultations = new ConsultationService({ db: deps.db, keys, clock: deps.clock, policy, bus, notices, media });
-  return { derived, keys, policy, identity, staff, photos, notices, onboarding, review, directory, bus, consultations };
+  const crisis = new CrisisService({ db: deps.db, keys, clock: deps.clock, notices, config: deps.config.crisis });
+  const consultations = new ConsultationService({
+    db: deps.db,
+    keys,
+    clock: deps.clock,
+    policy,
+    bus,
+    notices,
+    media,
+    inspectors: [crisis.inspector],
+  });
+  const calls = new CallService({ db: deps.db, clock: deps.clock, bus, notices, config: deps.config.calls });
+  return {
+    derived,
+    keys,
+    policy,
+    identity,
+    staff,
+    photos,
+    notices,
+    push,
+    onboarding,
+    review,
+    directory,
+    bus,
+    consultations,
+    crisis,
+    calls,
+  };
 }

@@ -8,6 +8,9 @@
  *
  * Registered from the doctor app (scope "/") and the patient app (scope "/patient/"); the staff console
  * registers nothing and is passed through untouched.
+ *
+ * Push (NOT-1): shows the server's content-free notification ("您有一条新消息": never a name or message text,
+ * decrypted by the browser from an end-to-end encrypted payload) and opens or focuses its link on click.
  */
 const VERSION = 'v1';
 const SCOPE_PATH = new URL(self.registration.scope).pathname; // "/" or "/patient/"
@@ -123,4 +126,91 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   if (STATIC.some((re) => re.test(url.pathname))) event.respondWith(staticAsset(request));
+});
+
+// ---- push notifications -------------------------------------------------------------------------------------
+
+const FALLBACK_NOTICE = { title: '安心 Anxin', body: '您有一条新通知 / You have a new notice' };
+
+/** A same-origin path inside this worker's app; anything else falls back to the app's notices page. */
+function notificationPath(value) {
+  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//')) return `${SCOPE_PATH}notices`;
+  const url = new URL(value, self.location.origin);
+  if (url.origin !== self.location.origin || !isOwnPage(url.pathname)) return `${SCOPE_PATH}notices`;
+  return `${url.pathname}${url.search}`;
+}
+
+function readPayload(event) {
+  try {
+    const data = event.data ? event.data.json() : null;
+    if (data && typeof data === 'object' && typeof data.title === 'string' && typeof data.body === 'string')
+      return data;
+  } catch {
+    // not JSON: show the generic notice
+  }
+  return null;
+}
+
+self.addEventListener('push', (event) => {
+  event.waitUntil(
+    (async () => {
+      const data = readPayload(event);
+      const path = notificationPath(data && data.url);
+      // Someone looking at exactly this page already sees the update; no need to ring.
+      const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+      const watching = windows.some(
+        (c) => c.focused && c.visibilityState === 'visible' && new URL(c.url).pathname === path,
+      );
+      if (watching) return;
+      const icon = SCOPE_PATH === '/patient/' ? '/icons/patient-192.png' : '/icons/doctor-192.png';
+      await self.registration.showNotification(data ? data.title : FALLBACK_NOTICE.title, {
+        body: data ? data.body : FALLBACK_NOTICE.body,
+        tag: data && typeof data.tag === 'string' ? data.tag : undefined,
+        renotify: Boolean(data && data.tag),
+        icon,
+        badge: icon,
+        data: { path },
+      });
+    })(),
+  );
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const path = notificationPath(event.notification.data && event.notification.data.path);
+  const target = new URL(path, self.location.origin).href;
+  event.waitUntil(
+    (async () => {
+      const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+      const exact = windows.find((c) => c.url === target);
+      if (exact) return exact.focus();
+      const mine = windows.find((c) => isOwnPage(new URL(c.url).pathname));
+      if (mine) {
+        const focused = await mine.focus();
+        if ('navigate' in focused) {
+          const moved = await focused.navigate(target).catch(() => null);
+          if (moved) return moved;
+        }
+      }
+      return self.clients.openWindow(target);
+    })(),
+  );
+});
+
+/** The browser replaced its subscription (e.g. key rotation): register the new one for this signed-in device. */
+self.addEventListener('pushsubscriptionchange', (event) => {
+  event.waitUntil(
+    (async () => {
+      const options = event.oldSubscription && event.oldSubscription.options;
+      const sub = event.newSubscription || (options ? await self.registration.pushManager.subscribe(options) : null);
+      if (!sub) return;
+      await fetch('/api/push/subscriptions', {
+        method: 'POST',
+        credentials: 'same-origin',
+        cache: 'no-store',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify(sub.toJSON()),
+      });
+    })().catch(() => undefined),
+  );
 });

@@ -5,3 +5,6 @@ export * from './admin.js';
 export * from './onboarding.js';
 export * from './consultations.js';
 export * from './realtime.js';
+export * from './crisis.js';
+export * from './calls.js';
+export * from './push.js';

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
  */
 export function blindIndex(
   key: Buffer,
-  kind: 'phone' | 'ip' | 'resident_id' | 'practice_certificate' | 'qualification_certificate',
+  kind: 'phone' | 'ip' | 'resident_id' | 'practice_certificate' | 'qualification_certificate' | 'push_endpoint',
   value: string,
 ): Buffer {
   return crypto.createHmac('sha256', key).update(`${kind}\u0000${value}`).digest();

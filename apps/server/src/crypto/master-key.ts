@@ -43,6 +43,8 @@ export interface DerivedKeys {
   otp: Buffer;
   /** HMAC key for fingerprints of automated-decision inputs. */
   decisionInputs: Buffer;
+  /** Seals server secrets that belong to no person (the push VAPID private key). */
+  serverSecrets: Buffer;
 }
 
 export function deriveKeys(master: Buffer): DerivedKeys {
@@ -52,5 +54,6 @@ export function deriveKeys(master: Buffer): DerivedKeys {
     blindIndex: derive('anxin/blind-index/v1'),
     otp: derive('anxin/otp/v1'),
     decisionInputs: derive('anxin/decision-inputs/v1'),
+    serverSecrets: derive('anxin/server-secrets/v1'),
   };
 }

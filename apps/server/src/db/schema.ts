@@ -225,6 +225,8 @@ export interface ConsultationsTable {
   ended_at: Timestamp | null;
   last_seq: Generated<number>;
   last_message_at: Timestamp | null;
+  ended_reason: 'doctor' | 'idle' | null;
+  follow_up_of: string | null;
 }
 export interface MessagesTable {
   consultation_id: string;
@@ -293,6 +295,7 @@ export interface PushSubscriptionsTable {
 export interface PushPreferencesTable {
   user_id: string;
   messages: Generated<boolean>;
+  calls: Generated<boolean>;
   consultations: Generated<boolean>;
   review: Generated<boolean>;
   quiet_enabled: Generated<boolean>;
@@ -307,7 +310,23 @@ export interface PushOutboxTable {
   created_at: Timestamp;
 }
 
+/** CON-4: one escalation per crisis episode of a consultation (see migrations/0007_crisis.sql). */
+export interface CrisisEscalationsTable {
+  id: string;
+  consultation_id: string;
+  status: 'open' | 'acknowledged' | 'closed';
+  signal_enc: Buffer;
+  created_at: Timestamp;
+  last_signal_at: Timestamp;
+  acknowledged_at: Timestamp | null;
+  acknowledged_by: string | null;
+  closed_at: Timestamp | null;
+  closed_by: string | null;
+  close_note_enc: Buffer | null;
+}
+
 export interface DB {
+  crisis_escalations: CrisisEscalationsTable;
   push_vapid_keys: PushVapidKeysTable;
   push_subscriptions: PushSubscriptionsTable;
   push_preferences: PushPreferencesTable;

@@ -147,6 +147,21 @@ export const ERRORS = {
     zh: () => '该问诊当前状态不允许此操作，请刷新后再试。',
     en: () => 'This consultation is not in a state that allows this; please refresh.',
   },
+  CRISIS_ESCALATION_NOT_FOUND: {
+    status: 404,
+    zh: () => '找不到这条危机预警记录，可能已被处理。请刷新列表。',
+    en: () => 'This crisis escalation was not found; it may have been handled already. Please refresh the list.',
+  },
+  CRISIS_NOTHING_TO_ACKNOWLEDGE: {
+    status: 409,
+    zh: () => '这次问诊目前没有待确认的风险提示。',
+    en: () => 'There is no risk alert waiting for acknowledgement in this consultation.',
+  },
+  CRISIS_ESCALATION_CLOSED: {
+    status: 409,
+    zh: () => '这条危机预警已经关闭，无需再次处理。',
+    en: () => 'This crisis escalation is already closed; nothing more to do.',
+  },
   CONSULTATION_NOT_ACTIVE: {
     status: 409,
     zh: () => '问诊尚未开始或已结束，不能发送消息。如需继续，请发起复诊。',
@@ -154,8 +169,8 @@ export const ERRORS = {
   },
   VOICE_NOTE_UNSUPPORTED: {
     status: 415,
-    zh: () => '无法识别这段语音的格式。请使用应用内的“按住说话”重新录制。',
-    en: () => 'This voice recording is in a format we cannot read. Please record it again in the app.',
+    zh: () => '无法识别这段语音的格式。请点聊天框旁的麦克风按钮重新录制。',
+    en: () => 'This voice recording is in a format we cannot read. Please record it again with the microphone button next to the message box.',
   },
   VOICE_NOTE_TOO_LARGE: {
     status: 413,
@@ -234,12 +249,12 @@ export const ERRORS = {
   PUSH_ENDPOINT_INVALID: {
     status: 400,
     zh: () => '浏览器提供的推送地址无效（须为 https 地址）。请关闭消息通知后重新开启。',
-    en: () => 'The push address from your browser is not valid (it must be https). Turn notifications off and on again.',
+    en: () =>
+      'The push address from your browser is not valid (it must be https). Turn notifications off and on again.',
   },
   PUSH_SERVICE_UNSUPPORTED: {
     status: 400,
-    zh: () =>
-      '暂不支持此浏览器的推送服务。请使用 Chrome、Edge、Firefox 或 Safari 开启通知；应用内的消息通知不受影响。',
+    zh: () => '暂不支持此浏览器的推送服务。请使用 Chrome、Edge、Firefox 或 Safari 开启通知；应用内的消息通知不受影响。',
     en: () =>
       "This browser's push service is not supported. Use Chrome, Edge, Firefox or Safari for notifications; in-app notices keep working.",
   },

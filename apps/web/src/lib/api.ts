@@ -367,3 +367,27 @@ export const pushApi = {
   preferences: () => request<PushPreferences>('GET', '/api/push/preferences'),
   savePreferences: (body: PushPreferencesBody) => request<PushPreferences>('PUT', '/api/push/preferences', body),
 };
+
+// crisis signals (CON-4)
+import type { CrisisView, EscalationDetail, EscalationFilter, EscalationList } from '@anxin/contracts';
+
+/** CON-4: crisis resources and alerts in a consultation; support's escalation queue in the staff console. */
+export const crisisApi = {
+  view: (consultationId: string) => request<CrisisView>('GET', `/api/consultations/${q(consultationId)}/crisis`),
+  acknowledge: (consultationId: string) =>
+    request<CrisisView>('POST', `/api/consultations/${q(consultationId)}/crisis/acknowledge`),
+  escalations: (status: EscalationFilter) =>
+    request<EscalationList>('GET', `/api/admin/crisis/escalations?status=${q(status)}`),
+  escalation: (id: string) => request<EscalationDetail>('GET', `/api/admin/crisis/escalations/${q(id)}`),
+  close: (id: string, note: string) =>
+    request<EscalationDetail>('POST', `/api/admin/crisis/escalations/${q(id)}/close`, { note }),
+};
+
+// voice and video calls (CON-2)
+import type { CallList, IceConfig } from '@anxin/contracts';
+
+/** CON-2: a consultation's call records (metadata only) and fresh ICE servers for an open call. */
+export const callApi = {
+  list: (consultationId: string) => request<CallList>('GET', `/api/consultations/${q(consultationId)}/calls`),
+  ice: (callId: string) => request<IceConfig>('GET', `/api/calls/${q(callId)}/ice`),
+};

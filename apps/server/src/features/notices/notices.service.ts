@@ -47,9 +47,40 @@ const TEXTS: Record<
     },
     link: (d) => `/consultations/${String(d.consultationId)}`,
   },
+  'consultation.ended_idle': {
+    title: { zh: '问诊已自动结束', en: 'Consultation closed' },
+    body: {
+      zh: '这次问诊较长时间没有新消息，已自动结束。记录可随时查看，患者可在记录中发起复诊。',
+      en: 'This consultation had no new messages for a while and was closed. The record stays available; the patient can start a follow-up from it.',
+    },
+    link: (d) => `/consultations/${String(d.consultationId)}`,
+  },
+  // CON-4: a patient's message showed signs of risk. Worded so a lock screen reveals nothing about it.
+  'consultation.attention': {
+    title: { zh: '请尽快查看问诊', en: 'A consultation needs your attention' },
+    body: {
+      zh: '一位患者的最新消息可能需要你优先关注，请尽快打开问诊查看。',
+      en: 'A patient’s latest message may need your prompt attention. Please open the consultation soon.',
+    },
+    link: (d) => `/consultations/${String(d.consultationId)}`,
+  },
   'consultation.message': {
     title: { zh: '您有新消息', en: 'You have new messages' },
     body: { zh: '问诊中有新的消息，点击查看。', en: 'There are new messages in a consultation; tap to read them.' },
+    link: (d) => `/consultations/${String(d.consultationId)}`,
+  },
+  // Calls: that someone is calling, or called, and in which consultation; never who (CON-2, push payloads too).
+  'call.incoming': {
+    title: { zh: '来电', en: 'Incoming call' },
+    body: { zh: '问诊中有人正在呼叫你，点击接听。', en: 'Someone is calling you in a consultation. Tap to answer.' },
+    link: (d) => `/consultations/${String(d.consultationId)}`,
+  },
+  'call.missed': {
+    title: { zh: '未接来电', en: 'Missed call' },
+    body: {
+      zh: '你错过了问诊中的一通来电，可以回拨或发消息。',
+      en: 'You missed a call in a consultation. Call back or send a message.',
+    },
     link: (d) => `/consultations/${String(d.consultationId)}`,
   },
   'onboarding.approved': {
@@ -81,19 +112,28 @@ const TEXTS: Record<
 export type NoticeKind = keyof typeof TEXTS;
 
 export class NoticeService {
-  constructor(private readonly deps: { db: Db; clock: Clock }) {}
+  constructor(
+    private readonly deps: {
+      db: Db;
+      clock: Clock;
+      /** Runs in the notice's own transaction (push outbox): a rolled-back notice leaves no trace there either. */
+      onCreated?: (trx: Queryable, notice: { id: string; userId: string; kind: string }) => Promise<void>;
+    },
+  ) {}
 
   async create(trx: Queryable, userId: string, kind: NoticeKind, data: Record<string, string> = {}): Promise<void> {
+    const id = crypto.randomUUID();
     await trx
       .insertInto('notices')
       .values({
-        id: crypto.randomUUID(),
+        id,
         user_id: userId,
         kind,
         data: JSON.stringify(data),
         created_at: this.deps.clock.now(),
       })
       .execute();
+    await this.deps.onCreated?.(trx, { id, userId, kind });
   }
 
   /** One unread notice per consultation is enough: further messages do not pile up more of them. */

@@ -36,6 +36,15 @@ export const AUDIT_ACTIONS = [
   'consultation.accepted',
   'consultation.declined',
   'consultation.ended',
+  'crisis.escalation_opened',
+  'crisis.signal_added',
+  'crisis.acknowledged',
+  'crisis.escalation_closed',
+  'call.started',
+  'call.ended',
+  'push.subscribed',
+  'push.unsubscribed',
+  'push.preferences_updated',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -127,6 +127,8 @@ export const INVENTORY: Record<string, Record<string, ColumnClass>> = {
     ended_at: TIME,
     last_seq: FLAG,
     last_message_at: TIME,
+    ended_reason: FLAG,
+    follow_up_of: ID,
   },
   messages: {
     consultation_id: ID,
@@ -142,6 +144,33 @@ export const INVENTORY: Record<string, Record<string, ColumnClass>> = {
       protection: 'encrypted',
     }),
     created_at: TIME,
+  },
+  // CON-4: the row's existence says a consultation showed a crisis signal; what kind, and support's note, are
+  // encrypted under the consultation's key. No message text is ever copied here.
+  crisis_escalations: {
+    id: ID,
+    consultation_id: ID,
+    status: none('workflow state of an escalation (open, acknowledged, closed); identifies no one'),
+    signal_enc: sensitive({
+      category: 'health.consultation',
+      purposes: ['crisis_handling'],
+      legalBasis: 'vital_interests',
+      retention: 'medical_record',
+      protection: 'encrypted',
+    }),
+    created_at: TIME,
+    last_signal_at: TIME,
+    acknowledged_at: TIME,
+    acknowledged_by: pseudonymousUserRef,
+    closed_at: TIME,
+    closed_by: pseudonymousUserRef,
+    close_note_enc: sensitive({
+      category: 'health.consultation',
+      purposes: ['crisis_handling', 'audit'],
+      legalBasis: 'vital_interests',
+      retention: 'medical_record',
+      protection: 'encrypted',
+    }),
   },
   consultation_reads: { consultation_id: ID, user_id: pseudonymousUserRef, last_read_seq: FLAG, updated_at: TIME },
   // Voice and video calls (CON-2): metadata only. Audio and video go from device to device (or through the TURN
@@ -354,6 +383,7 @@ export const INVENTORY: Record<string, Record<string, ColumnClass>> = {
   push_preferences: {
     user_id: pseudonymousUserRef,
     messages: notificationSetting,
+    calls: notificationSetting,
     consultations: notificationSetting,
     review: notificationSetting,
     quiet_enabled: notificationSetting,

@@ -1,3 +1,5 @@
+import { PUSH_PROCESSORS } from '../../features/push/push-recipients.js';
+
 /**
  * Third parties that receive personal data (INV-1). The published list in the policy is generated from here.
  * `active` says whether the running configuration uses the recipient at all.
@@ -10,6 +12,8 @@ export interface Processor {
   permissions: { zh: string; en: string };
   users: { zh: string; en: string };
   link: string;
+  /** Declared but not used by this version: the policy says so next to the entry, and nothing is sent. */
+  notInUse?: { zh: string; en: string };
 }
 
 export const PROCESSORS: Record<string, Processor> = {
@@ -22,4 +26,5 @@ export const PROCESSORS: Record<string, Processor> = {
     users: { zh: '使用手机号登录的所有用户', en: 'Everyone who signs in by phone' },
     link: 'https://www.aliyun.com/product/sms',
   },
+  ...PUSH_PROCESSORS,
 };

@@ -10,6 +10,10 @@ export const PURPOSES = {
   archiving: { zh: '存档与备份', en: 'Archiving and backup' },
   consent_records: { zh: '记录您的同意', en: 'Keeping a record of your consent' },
   audit: { zh: '审计与问责', en: 'Audit and accountability' },
+  notifications: {
+    zh: '向您开启了通知的设备发送通知',
+    en: 'Sending notifications to devices where you turned them on',
+  },
 } as const;
 export type Purpose = keyof typeof PURPOSES;
 
@@ -43,5 +47,9 @@ export const RETENTION = {
     en: 'Kept as internet-consultation medical records must be (at least 15 years), then deleted',
   },
   key_until_erasure: { zh: '直到数据主体的数据被删除', en: 'Until the person’s data is erased' },
+  push_until_off: {
+    zh: '关闭通知、退出该设备的登录或推送服务告知地址失效时立即删除',
+    en: 'Deleted as soon as you turn notifications off, sign out on that device, or the push service reports it gone',
+  },
 } as const;
 export type Retention = keyof typeof RETENTION;

@@ -60,6 +60,18 @@ const CATEGORY_LABELS: Record<string, { zh: string; en: string }> = {
     en: 'Consultation content (your concern and messages): health data, which is sensitive',
   },
   'notice.record': { zh: '站内通知的阅读状态', en: 'In-app notices and whether you read them' },
+  'device.push': {
+    zh: '推送通知所需的设备信息（浏览器生成的推送地址及其密钥、所属推送服务），仅用于推送',
+    en: 'Device data for push notifications (the push address your browser created, its keys, which push service it uses), used for push alone',
+  },
+  'notification.settings': {
+    zh: '通知设置（接收哪些通知、免打扰时段和时区）',
+    en: 'Notification settings (which notifications, quiet hours and time zone)',
+  },
+  'call.metadata': {
+    zh: '语音和视频通话记录（类型、开始、接听和结束时间、时长、结果）——不录音、不录像，不保存通话内容',
+    en: 'Voice and video call records (type, start, answer and end times, duration, outcome); calls are never recorded',
+  },
 };
 
 /**
@@ -90,8 +102,8 @@ export function generatePolicy(operator: OperatorInfo): PolicyDraft {
   const processors = (lang: 'zh' | 'en') =>
     Object.values(PROCESSORS).map((p) =>
       lang === 'zh'
-        ? `- **${p.name.zh}**：${p.purpose.zh}；接收的信息：${p.dataReceived.zh}；所需权限：${p.permissions.zh}；涉及用户：${p.users.zh}；${p.link}`
-        : `- **${p.name.en}**: ${p.purpose.en}; receives: ${p.dataReceived.en}; permissions: ${p.permissions.en}; users: ${p.users.en}; ${p.link}`,
+        ? `- **${p.name.zh}**：${p.purpose.zh}；接收的信息：${p.dataReceived.zh}；所需权限：${p.permissions.zh}；涉及用户：${p.users.zh}；${p.link}${p.notInUse ? `（${p.notInUse.zh}）` : ''}`
+        : `- **${p.name.en}**: ${p.purpose.en}; receives: ${p.dataReceived.en}; permissions: ${p.permissions.en}; users: ${p.users.en}; ${p.link}${p.notInUse ? ` (${p.notInUse.en})` : ''}`,
     );
 
   const zhText = [

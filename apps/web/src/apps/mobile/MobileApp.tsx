@@ -14,6 +14,7 @@ import { DisplayNamePage } from '../../features/me/DisplayNamePage';
 import { MePage } from '../../features/me/MePage';
 import { PrivacyPage } from '../../features/me/PrivacyPage';
 import { NoticesPage } from '../../features/notices';
+import { NotificationsPage } from '../../features/push';
 import { ApplicationPage, ApplicationStatusPage } from '../../features/onboarding';
 import { PolicyProvider, usePolicy } from '../../features/policy/PolicyContext';
 import { PolicyPage } from '../../features/policy/PolicyPage';
@@ -57,6 +58,7 @@ function AppRoutes() {
       <Route path="/me/name" element={<DisplayNamePage />} />
       <Route path="/me/devices" element={<DevicesPage />} />
       <Route path="/me/privacy" element={<PrivacyPage />} />
+      <Route path="/me/notifications" element={<NotificationsPage />} />
       <Route path="/policy" element={<PolicyPage backTo="/me" />} />
       <Route path={`/consent/${purpose}`} element={<SensitiveConsentPage purpose={purpose} next={NEXT_PATH[app]} />} />
       <Route path="/notices" element={<NoticesPage />} />

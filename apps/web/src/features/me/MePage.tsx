@@ -9,12 +9,14 @@ import { currentLocale, LOCALES, setLocale } from '../../lib/i18n';
 import { useMobileApp } from '../../ui/mobile/AppContext';
 import { DevicesIcon, DocumentIcon, ShieldIcon, UserIcon } from '../../ui/mobile/icons';
 import { useOnbT } from '../onboarding';
+import { NotificationsIcon, usePushT } from '../push';
 import { useMe, useSession } from '../session/SessionContext';
 
 /** The "我的" tab: profile basics, language, devices, privacy and sign-out. */
 export function MePage() {
   const { t } = useTranslation();
   const tOnb = useOnbT();
+  const tPush = usePushT();
   const app = useMobileApp();
   const me = useMe();
   const session = useSession();
@@ -101,6 +103,9 @@ export function MePage() {
         )}
         <List.Item prefix={<DocumentIcon />} onClick={() => navigate('/notices')} data-testid="me-notices">
           {tOnb('onboarding.me.notices')}
+        </List.Item>
+        <List.Item prefix={<NotificationsIcon />} onClick={() => navigate('/me/notifications')} data-testid="me-push">
+          {tPush('push.meEntry')}
         </List.Item>
       </List>
 
