@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import { Message } from './consultations.js';
+import { CallClientFrames, type CallServerFrame } from './calls.js';
 
 /**
  * WebSocket frames on `GET /api/ws` (JSON text frames). The socket is authenticated by the session cookie at the
@@ -26,6 +27,8 @@ export const ClientFrame = Type.Union([
     consultationId: Type.String({ format: 'uuid' }),
     seq: Type.Integer({ minimum: 0 }),
   }),
+  /** Voice and video call signalling (CON-2), see calls.ts. */
+  ...CallClientFrames,
 ]);
 export type ClientFrame = Type.Static<typeof ClientFrame>;
 
@@ -37,4 +40,7 @@ export type ServerFrame =
   | { type: 'message'; consultationId: string; message: Message }
   | { type: 'read'; consultationId: string; seq: number; userId: string }
   | { type: 'status'; consultationId: string; status: string }
-  | { type: 'error'; code: string; message: string; clientId?: string; consultationId?: string };
+  /** CON-4, to the doctor only: a patient's message showed signs of risk (see GET …/crisis for the rest). */
+  | { type: 'crisis'; consultationId: string; escalationId: string; severity: 'acute' | 'concern' }
+  | { type: 'error'; code: string; message: string; clientId?: string; consultationId?: string }
+  | CallServerFrame;

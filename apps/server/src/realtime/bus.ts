@@ -5,11 +5,18 @@
  * content through the authorised API.
  */
 export interface BusEvent {
-  type: 'message' | 'read' | 'status';
+  type: 'message' | 'read' | 'status' | 'call' | 'crisis';
   consultationId: string;
   seq?: number;
   userId?: string;
   status?: string;
+  /** `crisis` events (CON-4): the escalation's id only; its severity is read through the authorised path. */
+  escalationId?: string;
+  /**
+   * Call events for all devices of a person (CON-2, features/calls: incoming, answered elsewhere, ended): ids and
+   * outcomes only. Session descriptions and ICE candidates never travel on the bus.
+   */
+  call?: { type: `call.${string}` } & Record<string, unknown>;
 }
 
 export interface MessageBus {

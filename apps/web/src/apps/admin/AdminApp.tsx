@@ -10,6 +10,7 @@ import { DevOutboxPage } from '../../features/admin/DevOutboxPage';
 import { EnrolPage } from '../../features/admin/EnrolPage';
 import { StaffSignIn } from '../../features/admin/StaffSignIn';
 import { ReviewAccess, ReviewDetailPage, ReviewQueuePage } from '../../features/admin-review';
+import { CrisisAccess, EscalationDetailPage, EscalationsPage } from '../../features/crisis/admin';
 import { SessionProvider, useSession } from '../../features/session/SessionContext';
 import { currentLocale } from '../../lib/i18n';
 
@@ -79,6 +80,22 @@ function AdminRoutes() {
             <ReviewAccess>
               <ReviewDetailPage />
             </ReviewAccess>
+          }
+        />
+        <Route
+          path="/crisis"
+          element={
+            <CrisisAccess>
+              <EscalationsPage />
+            </CrisisAccess>
+          }
+        />
+        <Route
+          path="/crisis/:id"
+          element={
+            <CrisisAccess>
+              <EscalationDetailPage />
+            </CrisisAccess>
           }
         />
       </Route>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { toApiError } from '../../lib/api';
 import { canReview, ReviewsMenuLabel } from '../admin-review';
+import { canHandleCrisis, CrisisMenuLabel } from '../crisis/admin';
 import { useMe, useSession } from '../session/SessionContext';
 import { AdminLanguageSwitch } from './AdminLanguageSwitch';
 
@@ -14,7 +15,13 @@ export function ConsoleLayout() {
   const session = useSession();
   const navigate = useNavigate();
   const { pathname } = useLocation();
-  const selected = pathname.startsWith('/reviews') ? 'reviews' : pathname.startsWith('/audit') ? 'audit' : 'dev-outbox';
+  const selected = pathname.startsWith('/reviews')
+    ? 'reviews'
+    : pathname.startsWith('/crisis')
+      ? 'crisis'
+      : pathname.startsWith('/audit')
+        ? 'audit'
+        : 'dev-outbox';
 
   const signOut = async () => {
     try {
@@ -39,6 +46,7 @@ export function ConsoleLayout() {
           }}
           items={[
             ...(canReview(me.roles) ? [{ key: 'reviews', label: <ReviewsMenuLabel /> }] : []),
+            ...(canHandleCrisis(me.roles) ? [{ key: 'crisis', label: <CrisisMenuLabel /> }] : []),
             { key: 'dev-outbox', label: <span data-testid="menu-dev-outbox">{t('admin.menu.devOutbox')}</span> },
             { key: 'audit', label: <span data-testid="menu-audit">{t('admin.menu.audit')}</span> },
             { type: 'divider' },

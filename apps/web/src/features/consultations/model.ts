@@ -158,7 +158,7 @@ export function ackedMessage(
   };
 }
 
-const FRAME_TYPES = new Set(['hello', 'ack', 'messages', 'message', 'read', 'status', 'error']);
+const FRAME_TYPES = new Set(['hello', 'ack', 'messages', 'message', 'read', 'status', 'error', 'crisis']);
 
 /** A server frame, or null for anything that is not one (never throws on bad input). */
 export function parseFrame(data: unknown): ServerFrame | null {

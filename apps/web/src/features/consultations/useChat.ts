@@ -2,6 +2,7 @@ import type { ConsultationDetail, Message, ServerFrame } from '@anxin/contracts'
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { consultationApi, toApiError, type ApiError } from '../../lib/api';
 import { useResource, type Resource } from '../../lib/hooks';
+import { routeCrisisFrame } from '../crisis';
 import { useSession } from '../session/SessionContext';
 import {
   ackedMessage,
@@ -219,6 +220,9 @@ export function useChat(consultationId: string, myId: string): Chat {
           break;
         case 'status':
           void reloadDetail();
+          break;
+        case 'crisis':
+          routeCrisisFrame(frame); // CON-4: the doctor's crisis alert (features/crisis)
           break;
         case 'error':
           if (frame.clientId) {

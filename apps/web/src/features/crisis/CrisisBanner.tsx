@@ -1,0 +1,127 @@
+import { Button, Toast } from 'antd-mobile';
+import { useEffect, useState } from 'react';
+import { formatDateTime } from '../../lib/format';
+import { pickText } from '../onboarding/bundle';
+import { ResourceList } from './CrisisResourceCard';
+import { useCrisisT } from './i18n';
+import { linesForCopy, resourcesOf } from './model';
+import type { Crisis } from './useCrisis';
+
+/**
+ * The doctor's alert (CON-4): what kind of signal, where in the conversation, the platform's protocol and the
+ * crisis lines, and "I have seen this". Nothing shows while the consultation has no unclosed escalation.
+ */
+export function CrisisBanner({ crisis }: { crisis: Crisis }) {
+  const t = useCrisisT();
+  const { view, error, liveAlerts } = crisis;
+  const escalation = view?.escalation ?? null;
+  const isOpen = escalation?.status === 'open';
+  // Unfolded while the alert waits for acknowledgement (again on each live alert); folded once acknowledged.
+  const [expanded, setExpanded] = useState(isOpen);
+  useEffect(() => {
+    setExpanded(isOpen);
+  }, [isOpen, liveAlerts]);
+
+  if (!view) {
+    if (!error) return null;
+    return (
+      <div className="ax-crisis-banner ax-crisis-banner-error" role="alert" data-testid="crisis-banner-error">
+        {t('crisis.doctor.loadFailed', { message: error.message })}{' '}
+        <button type="button" className="ax-crisis-link" onClick={() => void crisis.reload()}>
+          {t('crisis.doctor.retry')}
+        </button>
+      </div>
+    );
+  }
+  if (!escalation) return null;
+
+  const acute = escalation.severity === 'acute';
+  const resources = resourcesOf(view);
+  const copy = async () => {
+    const text = t('crisis.doctor.copyText', { lines: linesForCopy(resources, pickText) });
+    try {
+      await navigator.clipboard.writeText(text);
+      Toast.show({ icon: 'success', content: t('crisis.doctor.copied') });
+    } catch {
+      Toast.show({ content: t('crisis.doctor.copyFailed'), duration: 3000 });
+    }
+  };
+
+  return (
+    <section
+      className={`ax-crisis-banner ax-crisis-banner-${acute ? 'acute' : 'concern'} ${isOpen ? 'ax-crisis-banner-sticky' : 'ax-crisis-banner-seen'}`}
+      role={isOpen ? 'alert' : 'status'}
+      data-testid="crisis-banner"
+      data-severity={escalation.severity}
+      data-status={escalation.status}
+    >
+      <div className="ax-crisis-banner-title">
+        <span aria-hidden="true">⚠</span> {acute ? t('crisis.doctor.acuteTitle') : t('crisis.doctor.concernTitle')}
+      </div>
+      <p className="ax-crisis-banner-body">{acute ? t('crisis.doctor.acuteBody') : t('crisis.doctor.concernBody')}</p>
+      <div className="ax-crisis-banner-where ax-small" data-testid="crisis-where">
+        {escalation.hitCount > 1
+          ? t('crisis.doctor.whereMany', {
+              first: escalation.firstSeq,
+              count: escalation.hitCount,
+              time: formatDateTime(escalation.lastSignalAt),
+            })
+          : t('crisis.doctor.where', { first: escalation.firstSeq, time: formatDateTime(escalation.lastSignalAt) })}
+      </div>
+
+      {!isOpen && escalation.acknowledgedAt && (
+        <p className="ax-small" data-testid="crisis-acknowledged">
+          {t('crisis.doctor.acknowledged', { time: formatDateTime(escalation.acknowledgedAt) })}
+        </p>
+      )}
+      <div className="ax-crisis-actions">
+        <button
+          type="button"
+          className="ax-crisis-link"
+          onClick={() => setExpanded((v) => !v)}
+          aria-expanded={expanded}
+          data-testid="crisis-toggle"
+        >
+          {expanded ? t('crisis.doctor.less') : t('crisis.doctor.more')}
+        </button>
+        {isOpen && (
+          <Button
+            size="small"
+            color={acute ? 'danger' : 'warning'}
+            loading={crisis.acknowledging}
+            onClick={() => void crisis.acknowledge()}
+            data-testid="crisis-acknowledge"
+          >
+            {t('crisis.doctor.acknowledge')}
+          </Button>
+        )}
+      </div>
+      {crisis.acknowledgeError && (
+        <p className="ax-crisis-error ax-small" role="alert">
+          {t('crisis.doctor.acknowledgeFailed', { message: crisis.acknowledgeError.message })}
+        </p>
+      )}
+
+      {expanded && (
+        <div className="ax-crisis-banner-details" data-testid="crisis-protocol">
+          {view.protocol && (
+            <>
+              <h3 className="ax-crisis-subtitle">{t('crisis.doctor.protocol')}</h3>
+              <ol className="ax-crisis-steps">
+                {view.protocol.map((step, i) => (
+                  <li key={i}>{pickText(step)}</li>
+                ))}
+              </ol>
+            </>
+          )}
+          <h3 className="ax-crisis-subtitle">{t('crisis.doctor.resources')}</h3>
+          <ResourceList resources={resources} />
+          <button type="button" className="ax-crisis-link" onClick={() => void copy()} data-testid="crisis-copy">
+            {t('crisis.doctor.copy')}
+          </button>
+          <p className="ax-crisis-limits ax-small">{t('crisis.doctor.limits')}</p>
+        </div>
+      )}
+    </section>
+  );
+}

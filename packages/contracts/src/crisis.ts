@@ -1,0 +1,111 @@
+import Type from 'typebox';
+import { Bilingual } from './onboarding.js';
+
+/** CON-4: crisis signals in consultations. See docs/decisions/0008-crisis-signals.md. */
+export const CrisisSeverity = Type.Union([Type.Literal('acute'), Type.Literal('concern')]);
+export type CrisisSeverity = Type.Static<typeof CrisisSeverity>;
+
+/** open → acknowledged (by the doctor) → closed (by support, with a note). */
+export const EscalationStatus = Type.Union([
+  Type.Literal('open'),
+  Type.Literal('acknowledged'),
+  Type.Literal('closed'),
+]);
+export type EscalationStatus = Type.Static<typeof EscalationStatus>;
+
+/** A phone line to reach help now. */
+export const CrisisResource = Type.Object({
+  id: Type.String(),
+  kind: Type.Union([Type.Literal('hotline'), Type.Literal('emergency'), Type.Literal('local')]),
+  name: Bilingual,
+  /** As shown, e.g. "12356" or "010-82951332". */
+  phone: Type.String(),
+  /** For a `tel:` link: digits and a leading + only. */
+  tel: Type.String(),
+  note: Type.Union([Bilingual, Type.Null()]),
+});
+export type CrisisResource = Type.Static<typeof CrisisResource>;
+
+/** The open (or acknowledged) escalation of a consultation, as its doctor sees it: no message text. */
+export const DoctorEscalation = Type.Object({
+  id: Type.String(),
+  status: EscalationStatus,
+  severity: CrisisSeverity,
+  /** The first and the latest message with a signal. */
+  firstSeq: Type.Integer(),
+  lastSeq: Type.Integer(),
+  hitCount: Type.Integer(),
+  openedAt: Type.String(),
+  lastSignalAt: Type.String(),
+  acknowledgedAt: Type.Union([Type.String(), Type.Null()]),
+});
+export type DoctorEscalation = Type.Static<typeof DoctorEscalation>;
+
+/**
+ * `GET /api/consultations/:id/crisis`. The doctor gets the protocol, the resources and the escalation; the
+ * patient gets the resources only (`protocol` and `escalation` are always null for the patient, whatever happened).
+ */
+export const CrisisView = Type.Object({
+  audience: Type.Union([Type.Literal('doctor'), Type.Literal('patient')]),
+  resources: Type.Array(CrisisResource),
+  protocol: Type.Union([Type.Array(Bilingual), Type.Null()]),
+  escalation: Type.Union([DoctorEscalation, Type.Null()]),
+});
+export type CrisisView = Type.Static<typeof CrisisView>;
+
+export const EscalationFilter = Type.Union([
+  Type.Literal('open'),
+  Type.Literal('acknowledged'),
+  Type.Literal('closed'),
+  Type.Literal('all'),
+]);
+export type EscalationFilter = Type.Static<typeof EscalationFilter>;
+
+/** Staff console (support): one escalation, without any message text. */
+export const EscalationItem = Type.Object({
+  id: Type.String(),
+  consultationId: Type.String(),
+  status: EscalationStatus,
+  severity: CrisisSeverity,
+  categories: Type.Array(Type.String()),
+  hitCount: Type.Integer(),
+  firstSeq: Type.Integer(),
+  lastSeq: Type.Integer(),
+  openedAt: Type.String(),
+  lastSignalAt: Type.String(),
+  acknowledgedAt: Type.Union([Type.String(), Type.Null()]),
+  closedAt: Type.Union([Type.String(), Type.Null()]),
+  doctor: Type.Object({ id: Type.String(), name: Type.String() }),
+});
+export type EscalationItem = Type.Static<typeof EscalationItem>;
+
+export const EscalationList = Type.Object({ items: Type.Array(EscalationItem) });
+export type EscalationList = Type.Static<typeof EscalationList>;
+
+export const EscalationDetail = Type.Intersect([
+  EscalationItem,
+  Type.Object({
+    consultationStatus: Type.String(),
+    ruleIds: Type.Array(Type.String()),
+    /** Each message with a signal: its sequence number, when, what kind of signal (never its text). */
+    hits: Type.Array(
+      Type.Object({
+        seq: Type.Integer(),
+        at: Type.String(),
+        severity: CrisisSeverity,
+        categories: Type.Array(Type.String()),
+        ruleIds: Type.Array(Type.String()),
+      }),
+    ),
+    acknowledgedBy: Type.Union([Type.String(), Type.Null()]),
+    closedBy: Type.Union([Type.String(), Type.Null()]),
+    closeNote: Type.Union([Type.String(), Type.Null()]),
+  }),
+]);
+export type EscalationDetail = Type.Static<typeof EscalationDetail>;
+
+export const CloseEscalationBody = Type.Object(
+  { note: Type.String({ minLength: 2, maxLength: 1000, pattern: '\\S\\S' }) },
+  { additionalProperties: false },
+);
+export type CloseEscalationBody = Type.Static<typeof CloseEscalationBody>;
