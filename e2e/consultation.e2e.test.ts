@@ -178,6 +178,24 @@ describe.skipIf(!enabled)('consultation journey', () => {
       expect(noticeText).not.toContain('早醒');
       await dp.locator('[data-testid="notice-item"][data-kind="consultation.message"]').first().click();
       await dp.getByTestId('chat').waitFor();
+
+      // CON-4: nothing so far was a risk signal; a message that is shows the doctor the crisis banner, live.
+      await expect
+        .poll(() => dp.getByTestId('connection-state').getAttribute('data-state'), { timeout: 10_000 })
+        .toBe('live');
+      expect(await dp.getByTestId('crisis-banner').count()).toBe(0);
+      await pp.getByTestId('chat-input').fill('其实我最近真的不想活了，药都攒好了。');
+      await pp.getByTestId('chat-send').click();
+      const banner = dp.getByTestId('crisis-banner');
+      await banner.waitFor({ timeout: 15_000 });
+      expect(await banner.innerText()).toContain('12356');
+      await screenshot(dp, 'consultation-04-doctor-crisis-banner');
+      await dp.getByTestId('crisis-acknowledge').click();
+      await dp.getByTestId('crisis-acknowledged').waitFor({ timeout: 10_000 });
+      // The patient is offered help in gentle words, with the hotline one tap away.
+      await pp.getByTestId('crisis-resources').or(pp.getByTestId('crisis-resources-toggle')).first().waitFor();
+      const escalation = await t.db.selectFrom('crisis_escalations').selectAll().executeTakeFirstOrThrow();
+      expect(JSON.stringify(escalation)).not.toContain('不想活');
     } finally {
       await patient.context.close();
       await doctor.context.close();
