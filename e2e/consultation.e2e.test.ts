@@ -133,7 +133,9 @@ describe.skipIf(!enabled)('consultation journey', () => {
       const image = dp.locator('[data-testid="chat-message"][data-kind="image"] img');
       await image.waitFor({ timeout: 20_000 });
       await expect
-        .poll(() => image.evaluate((el) => (el as HTMLImageElement).naturalWidth), { timeout: 10_000 })
+        .poll(() => image.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth), {
+          timeout: 10_000,
+        })
         .toBeGreaterThan(0);
 
       // A voice note from the doctor, recorded from Chromium's fake microphone after the purpose sheet.
@@ -159,9 +161,15 @@ describe.skipIf(!enabled)('consultation journey', () => {
       // It plays back in the patient's app.
       await voice.getByTestId('chat-voice-play').click();
       await expect
-        .poll(() => voice.getByTestId('chat-voice-audio').evaluate((el) => (el as HTMLAudioElement).currentTime), {
-          timeout: 10_000,
-        })
+        .poll(
+          () =>
+            voice
+              .getByTestId('chat-voice-audio')
+              .evaluate((el) => (el as unknown as { currentTime: number }).currentTime),
+          {
+            timeout: 10_000,
+          },
+        )
         .toBeGreaterThan(0);
       await screenshot(pp, 'consultation-03-patient-image-voice');
       expect(await dp.getByTestId('chat-message').count()).toBe(4);

@@ -38,7 +38,7 @@ const INSTRUMENT = `(() => {
 type MicState = { calls: number; live: number };
 const micState = (page: import('playwright-core').Page) =>
   page.evaluate(() => {
-    const m = (window as unknown as { __mic: { calls: number; tracks: MediaStreamTrack[] } }).__mic;
+    const m = (globalThis as unknown as { __mic: { calls: number; tracks: { readyState: string }[] } }).__mic;
     return { calls: m.calls, live: m.tracks.filter((tr) => tr.readyState === 'live').length } satisfies MicState;
   });
 

@@ -51,7 +51,8 @@ function pushInstrument(): string {
   })();`;
 }
 
-const asked = (page: Page) => page.evaluate(() => (window as unknown as { __push: { asked: number } }).__push.asked);
+const asked = (page: Page) =>
+  page.evaluate(() => (globalThis as unknown as { __push: { asked: number } }).__push.asked);
 const subscriptions = (userId: string) =>
   t.db.selectFrom('push_subscriptions').select('id').where('user_id', '=', userId).execute();
 
