@@ -132,3 +132,17 @@ describe('notify policy: input checks', () => {
     });
   });
 });
+
+describe('safety notices', () => {
+  it('CON-4, NOT-1: a crisis-attention notice is pushed even during quiet hours and with its category off; others are not', () => {
+    const prefs = {
+      categories: { messages: false, calls: false, consultations: false, review: false },
+      quietHours: { enabled: true, start: '00:00', end: '23:59', timeZone: 'Asia/Shanghai' },
+    };
+    const at = new Date('2026-11-29T04:00:00Z'); // 12:00 in Shanghai, inside the window
+    expect(decidePush('consultation.attention', prefs, at)).toEqual({ push: true, category: 'consultations' });
+    expect(decidePush('consultation.message', prefs, at)).toEqual({ push: false, reason: 'category_off' });
+    const on = { ...prefs, categories: { messages: true, calls: true, consultations: true, review: true } };
+    expect(decidePush('consultation.requested', on, at)).toEqual({ push: false, reason: 'quiet_hours' });
+  });
+});

@@ -106,10 +106,21 @@ export function checkQuietHours(quiet: QuietHours): QuietHoursCheck {
 export type PushDecision =
   { push: true; category: PushCategory } | { push: false; reason: 'not_pushable' | 'category_off' | 'quiet_hours' };
 
-/** The one rule: a notice is pushed when its kind has a category, that category is on, and it is not quiet time. */
+/**
+ * Safety notices (CON-4): a patient's messages showed signs of acute risk. They are pushed whatever the category
+ * switches and quiet hours say; only the browser permission itself (or signing out) stops them. Their words name
+ * no one and say nothing of the content.
+ */
+export const SAFETY_NOTICE_KINDS: readonly string[] = ['consultation.attention'];
+
+/**
+ * The one rule: a notice is pushed when its kind has a category, that category is on, and it is not quiet time;
+ * safety notices always are.
+ */
 export function decidePush(kind: string, prefs: NotifyPreferences, at: Date): PushDecision {
   const category = pushCategoryOf(kind);
   if (!category) return { push: false, reason: 'not_pushable' };
+  if (SAFETY_NOTICE_KINDS.includes(kind)) return { push: true, category };
   if (!prefs.categories[category]) return { push: false, reason: 'category_off' };
   if (inQuietHours(at, prefs.quietHours)) return { push: false, reason: 'quiet_hours' };
   return { push: true, category };

@@ -63,12 +63,19 @@ function compileRule(rule: LexiconRule): CompiledRule {
   return { rule, regex: new RegExp(`${before}(?:${alternation(alts)})${after}`, 'giu') };
 }
 
-/** The part of the clause before `index`. */
-function clausePrefix(text: string, index: number): string {
+/**
+ * The part of the clause before `index`, at most `window` characters back (plus room for trailing spaces): cues
+ * are only ever looked for in that window, and a bounded walk keeps a long message linear in its length.
+ */
+function clausePrefix(text: string, index: number, window: number): string {
+  const limit = Math.max(0, index - window - 16);
   let start = index;
-  while (start > 0 && !CLAUSE_END.test(text[start - 1]!)) start--;
+  while (start > limit && !CLAUSE_END.test(text[start - 1]!)) start--;
   return text.slice(start, index).trimEnd();
 }
+
+/** After this many cancelled matches of one rule in one message, the rest of that rule is not examined. */
+const MAX_SUPPRESSED_PER_RULE = 20;
 
 /**
  * Whether some suffix of `prefix` is a cue followed only by fillers ("我从来没有想过" + 自杀). For Chinese, an
@@ -110,8 +117,11 @@ export function createCrisisDetector(lexicon: Lexicon): CrisisDetector {
         regex.lastIndex = 0;
         let reason: CrisisSuppressed['reason'] | null = null;
         let hit = false;
+        let cancelled = 0;
         for (const m of text.matchAll(regex)) {
-          const prefix = clausePrefix(text, m.index);
+          if (cancelled >= MAX_SUPPRESSED_PER_RULE) break;
+          cancelled++;
+          const prefix = clausePrefix(text, m.index, CUE_WINDOW[rule.lang]);
           const c = cues[rule.lang];
           if (rule.negatable !== false && cueBefore(prefix, c.negation, rule.lang, true)) {
             reason ??= 'negated';

@@ -93,6 +93,28 @@ const RULE_KEYS = new Set([
 type Json = unknown;
 const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Repeated units that make backtracking patterns blow up, grown until one gets slow (bounded: it stops there). */
+const PROBE_UNITS = ['a', '我', ' ', 'a ', '我 ', '不', '了'];
+const PROBE_LENGTHS = [16, 20, 24, 28, 400];
+const SLOW_MS = 40;
+
+/**
+ * Whether a pattern every patient message runs through could stall the server: exponential patterns such as
+ * `(a+)+$` double their time with each character, so they are caught at a few dozen characters, long before they
+ * take seconds; cubic ones at 400.
+ */
+export function isSlowPattern(re: RegExp): boolean {
+  for (const length of PROBE_LENGTHS)
+    for (const unit of PROBE_UNITS) {
+      const input = `${unit.repeat(Math.ceil(length / unit.length)).slice(0, length)}!`;
+      const start = Date.now();
+      re.lastIndex = 0;
+      re.test(input);
+      if (Date.now() - start > SLOW_MS) return true;
+    }
+  return false;
+}
+
 class Checker {
   constructor(private readonly source: string) {}
 
@@ -101,11 +123,13 @@ class Checker {
   }
 
   regex(path: string, src: string, flags = 'u'): void {
+    let re: RegExp;
     try {
-      new RegExp(src, flags);
+      re = new RegExp(src, flags);
     } catch (err) {
       this.fail(path, `is not a valid regular expression (${(err as Error).message})`);
     }
+    if (isSlowPattern(re)) this.fail(path, 'is too slow on long input (catastrophic backtracking); simplify it');
   }
 
   strings(path: string, value: Json, opts: { regex?: boolean; nonEmpty?: boolean } = {}): string[] {

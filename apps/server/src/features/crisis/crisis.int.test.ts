@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import crypto from 'node:crypto';
 import WebSocket from 'ws';
 import type { ServerFrame } from '@anxin/contracts';
@@ -183,6 +184,16 @@ describe('crisis signals in consultations', () => {
     expect(actions.filter((a) => a === 'crisis.escalation_opened')).toHaveLength(1);
     expect(actions.filter((a) => a === 'crisis.signal_added')).toHaveLength(2);
     expect(actions.filter((a) => a === 'crisis.acknowledged')).toHaveLength(1);
+
+    // The doctor was told twice: when it opened, and again when it became acute (never folded into an unread one).
+    const attention = await t.db
+      .selectFrom('notices')
+      .select('id')
+      .where('user_id', '=', doctor.id)
+      .where('kind', '=', 'consultation.attention')
+      .where(sql<string>`data->>'consultationId'`, '=', id)
+      .execute();
+    expect(attention).toHaveLength(2);
   });
 
   it('CON-4: escalation records and audit entries never contain the message text', async () => {

@@ -129,6 +129,11 @@ export class CrisisService {
         },
         message.at,
       );
+      // Worse than what the doctor acknowledged: a fresh notice (and push), not folded into an unread one.
+      if (reopen)
+        await this.deps.notices.create(trx, message.doctorId, 'consultation.attention', {
+          consultationId: subject,
+        });
       return existing.id;
     }
     const id = crypto.randomUUID();
@@ -165,7 +170,7 @@ export class CrisisService {
       message.at,
     );
     // Also in the doctor's notices (and their push, if they allow it): no name, no content, no word of "crisis".
-    await this.deps.notices.createUnlessUnread(trx, message.doctorId, 'consultation.attention', {
+    await this.deps.notices.create(trx, message.doctorId, 'consultation.attention', {
       consultationId: subject,
     });
     return id;
