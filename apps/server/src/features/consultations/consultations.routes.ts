@@ -15,7 +15,9 @@ import {
   RequestConsultationBody,
   SendMessageBody,
 } from '@anxin/contracts';
+import { VOICE_NOTE_MAX_BYTES } from '@anxin/domain';
 import type { Access } from '../../platform/access.js';
+import { AppError } from '../../platform/errors.js';
 import { access } from '../../platform/access.js';
 import { requestMeta, requireActor } from '../../platform/http.js';
 import type { ConsultationService } from './consultations.service.js';
@@ -143,6 +145,12 @@ export async function consultationRoutes(fastify: FastifyInstance, opts: { consu
       {
         config: { access: participants },
         bodyLimit: MEDIA_BODY_LIMIT,
+        // A voice note is at most about 1 MB: refuse a larger one before its bytes are read into memory.
+        preParsing: async (req) => {
+          const kind = (req.query as { kind?: unknown }).kind;
+          if (kind === 'voice' && Number(req.headers['content-length'] ?? 0) > VOICE_NOTE_MAX_BYTES)
+            throw new AppError('VOICE_NOTE_TOO_LARGE');
+        },
         schema: {
           tags,
           summary:

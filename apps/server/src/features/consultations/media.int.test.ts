@@ -146,6 +146,14 @@ describe('image and voice-note messages', () => {
       expect(res.json().error.code).toBe(code);
       expect(res.json().error.message).toMatch(/[\u4e00-\u9fa5]/);
     }
+    // A body far beyond any voice note is refused from its Content-Length, before it is read.
+    const huge = await upload(patient.cookie, id, Buffer.alloc(3 * 1024 * 1024), {
+      clientId: crypto.randomUUID(),
+      kind: 'voice',
+      durationMs: 60_000,
+    });
+    expect(huge.statusCode).toBe(413);
+    expect(huge.json().error.code).toBe('VOICE_NOTE_TOO_LARGE');
     expect(blobFiles().length).toBe(before);
     expect((await get(t, `/api/consultations/${id}/messages?after=0`, patient.cookie)).json().messages).toEqual([]);
   });
