@@ -109,8 +109,11 @@ export async function startTurn(): Promise<Turn> {
   };
 }
 
-/** Chromium with a fake camera (test pattern) and microphone (beep), permissions granted by the fake UI. */
-export async function launchWithDevices(viewport = { width: 390, height: 844 }) {
+/**
+ * Chromium with a fake camera (test pattern) and microphone (beep). With `fakeUi` every device prompt is accepted;
+ * without it only what the test grants (context.grantPermissions) is allowed and the rest is refused.
+ */
+export async function launchWithDevices(viewport = { width: 390, height: 844 }, fakeUi = true) {
   const context = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'anxin-chromium-')), {
     executablePath: CHROMIUM,
     headless: true,
@@ -125,7 +128,7 @@ export async function launchWithDevices(viewport = { width: 390, height: 844 }) 
       '--disable-component-update',
       '--disable-sync',
       '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
+      ...(fakeUi ? ['--use-fake-ui-for-media-stream'] : []),
       '--autoplay-policy=no-user-gesture-required',
     ],
   });
@@ -160,12 +163,12 @@ export interface Party {
 }
 
 /** An approved doctor and a consented patient with an active consultation, each signed in in a browser. */
-export async function doctorAndPatient(t: TestApp) {
+export async function doctorAndPatient(t: TestApp, opts: { patientFakeUi?: boolean } = {}) {
   const reviewer = await staffCookie(t, ['reviewer']);
   const d = await approvedDoctor(t, reviewer.cookie, 'psychiatrist', String(crypto.randomInt(100, 999)));
   const c = await activeConsultation(t, d);
   const doctor = await launchWithDevices();
-  const patient = await launchWithDevices();
+  const patient = await launchWithDevices(undefined, opts.patientFakeUi ?? true);
   await withCookie(doctor.context, d.cookie);
   await withCookie(patient.context, c.patient.cookie);
   return {

@@ -161,7 +161,7 @@ describe.skipIf(!enabled)('more call journeys', () => {
       await doctor.page.getByTestId('incoming-decline-with').click();
       await doctor.page.getByTestId('decline-reason-text_instead').click();
       await expect.poll(async () => (await overlayState(patient.page))?.outcome, { timeout: 10_000 }).toBe('declined');
-      expect(await patient.page.getByTestId('call-status').innerText()).toContain('对方已拒绝');
+      expect(await patient.page.getByTestId('call-status').innerText()).toBe('对方已拒绝：请发文字消息');
       await screenshot(patient.page, 'calls-05-patient-declined');
       await expect.poll(async () => (await callRows(t, s.consultationId)).length).toBe(1);
 
@@ -189,6 +189,46 @@ describe.skipIf(!enabled)('more call journeys', () => {
       expect(entries).toContain('已拒绝');
       expect(entries).toContain('请发文字消息');
       expect(entries).toContain('未接来电');
+    } finally {
+      await s.close();
+    }
+  }, 120_000);
+});
+
+describe.skipIf(!enabled)('device permissions for calls', () => {
+  it('PER-1: a refused camera offers a voice call instead; a refused microphone explains how to allow it', async () => {
+    // The patient's browser allows the microphone only, and asks nobody: everything else is refused.
+    const s = await doctorAndPatient(t, { patientFakeUi: false });
+    try {
+      const { doctor, patient } = s;
+      const origin = new URL(base).origin;
+      await patient.context.grantPermissions(['microphone'], { origin });
+      await openChat(patient.page, `${base}/patient/consultations/${s.consultationId}`);
+      await openChat(doctor.page, `${base}/consultations/${s.consultationId}`);
+
+      await patient.page.getByTestId('call-start-video').click();
+      await patient.page.getByTestId('call-purpose-continue').click();
+      const cameraProblem = patient.page.getByTestId('call-camera-problem');
+      await cameraProblem.waitFor({ timeout: 10_000 });
+      expect(await cameraProblem.innerText()).toContain('改为语音通话');
+      await screenshot(patient.page, 'calls-06-patient-camera-refused');
+      await patient.page.getByTestId('call-voice-instead').click();
+      await doctor.page.getByTestId('incoming-call').waitFor({ timeout: 10_000 });
+      expect(await doctor.page.getByTestId('incoming-call').getAttribute('data-media')).toBe('voice');
+      await doctor.page.getByTestId('incoming-decline').click();
+      await expect.poll(async () => (await overlayState(patient.page))?.outcome, { timeout: 10_000 }).toBe('declined');
+      await expect.poll(async () => await overlayState(patient.page), { timeout: 10_000 }).toBeNull();
+
+      // Now the microphone is refused too: no call is placed, and the sheet says where to allow it.
+      await patient.context.clearPermissions();
+      await patient.page.getByTestId('call-start-voice').click();
+      await patient.page.getByTestId('call-purpose-continue').click();
+      const problem = patient.page.getByTestId('call-problem');
+      await problem.waitFor({ timeout: 10_000 });
+      expect(await problem.locator('[data-problem]').getAttribute('data-problem')).toBe('microphone_denied');
+      expect(await problem.innerText()).toContain('允许使用麦克风');
+      await screenshot(patient.page, 'calls-07-patient-microphone-refused');
+      expect(await callRows(t, s.consultationId)).toHaveLength(1);
     } finally {
       await s.close();
     }

@@ -7,6 +7,7 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { SignInPage } from '../../features/auth/SignInPage';
 import { SensitiveConsentPage } from '../../features/consent/SensitiveConsentPage';
 import { ChatPage, ConsultationListPage, NewConsultationPage, PatientsPage } from '../../features/consultations';
+import { CallProvider } from '../../features/calls';
 import { DirectoryPage, PublicProfilePage } from '../../features/directory';
 import { HomePage, NEXT_PATH, PURPOSE } from '../../features/home/HomePage';
 import { DevicesPage } from '../../features/me/DevicesPage';
@@ -84,7 +85,10 @@ function Session({ app }: { app: AppName }) {
   return (
     <SessionProvider app={app} enabled={ack !== null}>
       <PrivacyNoticeGate>
-        <AppRoutes />
+        {/* Calls ring on every screen of the signed-in app, and a call stays up while the person moves around. */}
+        <CallProvider>
+          <AppRoutes />
+        </CallProvider>
       </PrivacyNoticeGate>
     </SessionProvider>
   );

@@ -7,6 +7,7 @@ import { formatDateTime } from '../../lib/format';
 import { useMobileApp } from '../../ui/mobile/AppContext';
 import { Page } from '../../ui/mobile/Page';
 import { EmptyView, ErrorView, LoadingView } from '../../ui/mobile/StatusViews';
+import { CrisisPanel } from '../crisis';
 import { useMe } from '../session/SessionContext';
 import { DeclineDialog } from './DeclineDialog';
 import { useConsultT } from './i18n';
@@ -14,6 +15,7 @@ import { ImageContent, ImagePicker, PendingFileContent, VoiceContent, VoiceRecor
 import type { PendingFile, PendingMessage } from './model';
 import { StatusTag } from './StatusTag';
 import { useChat, type ConnectionState } from './useChat';
+import { CallButtons, CallEntry, mergeTimeline, useCallRecords } from '../calls';
 
 function timeOf(iso: string): string {
   const d = new Date(iso);
@@ -300,6 +302,7 @@ function Conversation({ id }: { id: string }) {
   const me = useMe();
   const navigate = useNavigate();
   const chat = useChat(id, me.id);
+  const calls = useCallRecords(id);
   const { data: c, error, reload } = chat.detail;
   const isDoctor = app === 'doctor';
   const backTo = isDoctor ? '/' : '/consultations';
@@ -373,18 +376,21 @@ function Conversation({ id }: { id: string }) {
       }
       backTo={backTo}
       right={
-        isDoctor && active ? (
-          <Button
-            size="mini"
-            fill="none"
-            color="danger"
-            loading={busy}
-            onClick={() => void end()}
-            data-testid="end-consultation"
-          >
-            {t('consultations.chat.end')}
-          </Button>
-        ) : undefined
+        <>
+          <CallButtons consultationId={c.id} active={active} />
+          {isDoctor && active ? (
+            <Button
+              size="mini"
+              fill="none"
+              color="danger"
+              loading={busy}
+              onClick={() => void end()}
+              data-testid="end-consultation"
+            >
+              {t('consultations.chat.end')}
+            </Button>
+          ) : null}
+        </>
       }
       footer={
         <>
@@ -445,6 +451,8 @@ function Conversation({ id }: { id: string }) {
           )}
         </section>
 
+        <CrisisPanel consultationId={c.id} role={isDoctor ? 'doctor' : 'patient'} />
+
         {chat.historyError && (
           <div className="ax-con-banner ax-con-banner-danger" role="alert" data-testid="chat-history-error">
             {t('consultations.chat.historyFailed', { message: chat.historyError.message })}{' '}
@@ -460,7 +468,9 @@ function Conversation({ id }: { id: string }) {
               {active ? t('consultations.chat.emptyActive') : t('consultations.chat.empty')}
             </div>
           )}
-          {chat.messages.map((m) => {
+          {mergeTimeline(chat.messages, calls.records).map((item) => {
+            if (item.type === 'call') return <CallEntry key={item.call.id} call={item.call} myId={me.id} />;
+            const m = item.message;
             const mine = m.senderId === me.id;
             return (
               <Bubble key={m.seq} m={m} mine={mine} read={mine && m.seq <= chat.otherReadSeq} consultationId={c.id} />
