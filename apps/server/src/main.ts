@@ -16,8 +16,7 @@ async function main() {
   const { log, db } = runtime;
   const sms = createSmsProvider(config, log);
   // Several instances on one database share realtime events through PostgreSQL (ANXIN_BUS=postgres).
-  const bus =
-    config.bus === 'postgres' ? new PgBus({ connectionString: runtime.connectionString, log }) : undefined;
+  const bus = config.bus === 'postgres' ? new PgBus({ connectionString: runtime.connectionString, log }) : undefined;
   await bus?.start();
   const app = await buildApp(
     { config, db, masterKey: runtime.masterKey, sms, clock: systemClock, bus },

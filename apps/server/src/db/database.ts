@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, Transaction } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.js';
+import { preparingPool } from './prepared.js';
 
 // count(*) and bigint ids come back as strings by default; our numbers stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -15,5 +16,5 @@ export function createDb(connectionString: string, max = 10, onIdleError?: (err:
   // An idle connection dropped by the server (restart, shutdown) is reported here instead of crashing the
   // process; the pool replaces it on next use.
   pool.on('error', (err) => onIdleError?.(err));
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
 }

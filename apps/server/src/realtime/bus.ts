@@ -1,8 +1,8 @@
 /**
  * Fan-out of events (new message, read receipt, status change) to whoever is connected. One server: in-process.
- * Several instances: a PostgreSQL LISTEN/NOTIFY or Redis pub/sub implementation of the same interface (planned,
- * see docs/decisions/0006). Events carry ids and sequence numbers only, never message content: receivers fetch
- * content through the authorised API.
+ * Several instances on one database: `PgBus` (pg-bus.ts, PostgreSQL LISTEN/NOTIFY, `ANXIN_BUS=postgres`); Redis
+ * pub/sub is the later step (see docs/decisions/0006). Events carry ids and sequence numbers only, never message
+ * content: receivers fetch content through the authorised API.
  */
 export interface BusEvent {
   type: 'message' | 'read' | 'status' | 'call' | 'crisis';

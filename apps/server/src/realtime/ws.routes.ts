@@ -9,6 +9,9 @@ import { requireActor, SESSION_COOKIE } from '../platform/http.js';
 import type { IdentityService } from '../features/identity/identity.service.js';
 import { userTopic, type ConsultationService } from '../features/consultations/consultations.service.js';
 import { sessionTopic, type MessageBus } from './bus.js';
+import type { CrisisService } from '../features/crisis/crisis.service.js';
+import type { CallService } from '../features/calls/calls.service.js';
+import { attachCallSignaling, isCallFrame } from '../features/calls/calls.signaling.js';
 
 const validateFrame = Compile(ClientFrame);
 
@@ -27,6 +30,10 @@ export async function realtimeRoutes(
     consultations: ConsultationService;
     identity: IdentityService;
     bus: MessageBus;
+    /** CON-4: turns `crisis` bus events (ids only) into frames for the consultation's doctor. */
+    crisis?: Pick<CrisisService, 'liveFrame'>;
+    /** Voice and video call signalling (CON-2): `call.*` frames go to features/calls. */
+    calls: CallService;
     allowedOrigins: string[];
     heartbeatMs?: number;
   },
@@ -66,20 +73,68 @@ export async function realtimeRoutes(
         });
       };
 
+      const callSignaling = attachCallSignaling({
+        calls: opts.calls,
+        bus,
+        actor,
+        locale: req.locale,
+        requestId: String(req.id),
+        log: req.log,
+        send,
+      });
+      socket.on('close', (code: number) => callSignaling.close(code));
+
+      // New messages: the event carries only ids; the content is read through the same authorised path as any
+      // request. Announcements that arrive together (a commit, a burst) are fetched in one query, whatever their
+      // consultations, and sent in order within each consultation; only announced messages are sent.
+      const wanted = new Map<string, Set<number>>();
+      let delivering = false;
+      const deliver = (consultationId: string, seq: number) => {
+        const seqs = wanted.get(consultationId) ?? new Set<number>();
+        wanted.set(consultationId, seqs.add(seq));
+        if (delivering) return;
+        delivering = true;
+        // After the events published together (one commit) have all arrived.
+        setImmediate(() => void drainDeliveries());
+      };
+      const drainDeliveries = async () => {
+        while (wanted.size > 0 && socket.readyState === socket.OPEN) {
+          const batch: Array<{ consultationId: string; seq: number }> = [];
+          for (const [consultationId, seqs] of wanted) {
+            for (const seq of seqs) {
+              if (batch.length >= 500) break;
+              batch.push({ consultationId, seq });
+              seqs.delete(seq);
+            }
+            if (seqs.size === 0) wanted.delete(consultationId);
+          }
+          try {
+            for (const found of await consultations.announced(actor, batch)) {
+              if ('error' in found) fail(found.error, { consultationId: found.consultationId });
+              else
+                for (const message of found.messages)
+                  send({ type: 'message', consultationId: found.consultationId, message });
+            }
+          } catch (err) {
+            fail(err);
+          }
+        }
+        wanted.clear();
+        delivering = false;
+      };
+
       const unsubscribers = [
         bus.subscribe(userTopic(actor.userId), (event) => {
           if (event.type === 'message' && event.seq) {
-            // The event carries only ids; the content is read through the same authorised path as any request.
-            consultations
-              .messages(actor, event.consultationId, event.seq - 1, 1)
-              .then(
-                (page) =>
-                  page.messages[0] &&
-                  send({ type: 'message', consultationId: event.consultationId, message: page.messages[0] }),
-              )
-              .catch((err) => fail(err, { consultationId: event.consultationId }));
+            deliver(event.consultationId, event.seq);
           } else if (event.type === 'read' && event.seq !== undefined && event.userId) {
             send({ type: 'read', consultationId: event.consultationId, seq: event.seq, userId: event.userId });
+          } else if (event.type === 'crisis' && event.escalationId && opts.crisis) {
+            // Ids only on the bus: the severity is read for this doctor through the crisis service.
+            opts.crisis
+              .liveFrame(actor, event.escalationId)
+              .then((frame) => frame && send(frame))
+              .catch((err) => fail(err, { consultationId: event.consultationId }));
           } else if (event.type === 'status' && event.status) {
             send({ type: 'status', consultationId: event.consultationId, status: event.status });
           }
@@ -123,6 +178,7 @@ export async function realtimeRoutes(
           });
           return;
         }
+        if (isCallFrame(frame)) return callSignaling.handle(frame);
         const meta = { ip: req.ip, userAgent: String(req.headers['user-agent'] ?? ''), requestId: String(req.id) };
         if (frame.type === 'send') {
           consultations

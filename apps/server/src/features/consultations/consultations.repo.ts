@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import type { Queryable } from '../../db/database.js';
+import { preparedAs } from '../../db/prepared.js';
+import type { MessageKind } from '@anxin/contracts';
 
 /** The consultation, only if the user is one of its two participants (ownership in the WHERE). */
 export function findForParticipant(db: Queryable, id: string, userId: string) {
@@ -132,40 +134,142 @@ export function messagesByClientIds(db: Queryable, consultationId: string, clien
     .execute();
 }
 
+/** Messages to append to one consultation, numbered expectedLastSeq + 1 … by the caller. */
+export interface AppendGroup {
+  consultationId: string;
+  expectedLastSeq: number;
+  keyVersion: number | null;
+  rows: Array<{ seq: number; clientId: string; senderId: string; kind: string; bodyEnc: Buffer }>;
+  recipients: string[];
+}
+
 /**
- * Stores a batch of messages (numbered last_seq + 1 … by the caller, under the lock) and moves last_seq, in one
- * statement — unless one of the client ids is already stored: then nothing is written and the number of those is
- * returned, for the caller to answer them as duplicates and number the rest again.
+ * Appends messages to one or more consultations in one statement (atomic on its own, so it may also run outside
+ * a transaction when nothing else has to be written with the messages). For each consultation it moves last_seq from
+ * `expectedLastSeq` (the update takes that consultation's row lock) and inserts its messages — but only if the
+ * consultation is active, last_seq is still `expectedLastSeq` (every message insert moves it, under that lock, so
+ * nothing was stored meanwhile), `keyVersion` is still its current key (not rotated or destroyed), and none of its
+ * client ids is stored yet. Otherwise nothing is written for that consultation and the caller takes the lock and
+ * looks. Also tells which recipients already have an unread new-message notice for the consultation.
  */
-export async function insertMessagesUnlessStored(
+export async function appendMessages(
   trx: Queryable,
-  consultationId: string,
-  rows: Array<{ seq: number; clientId: string; senderId: string; kind: string; bodyEnc: Buffer }>,
+  groups: AppendGroup[],
   now: Date,
-): Promise<{ stored: number }> {
-  const clientIds = rows.map((r) => r.clientId);
-  const result = await sql<{ stored: number }>`
-    with stored as (
-      select count(*)::int as n from messages
-      where consultation_id = ${consultationId} and client_id = any(${clientIds}::uuid[])
+  opts: { onlyIfNoticesUnread?: boolean } = {},
+): Promise<Map<string, { appended: boolean; stored: boolean; unreadNoticeFor: string[] }>> {
+  const rows = groups.flatMap((g) => g.rows.map((r) => ({ ...r, consultationId: g.consultationId })));
+  const pairs = groups.flatMap((g) => g.recipients.map((userId) => ({ consultationId: g.consultationId, userId })));
+  const result = await sql<{
+    moved: string[];
+    stored: string[];
+    unread: string[];
+  }>`${sql.raw(preparedAs('consultations.append'))}
+    with input as (
+      select * from unnest(
+        ${groups.map((g) => g.consultationId)}::uuid[], ${groups.map((g) => g.expectedLastSeq)}::bigint[],
+        ${groups.map((g) => g.rows[g.rows.length - 1]!.seq)}::bigint[], ${groups.map((g) => g.keyVersion)}::int[]
+      ) as i(id, expected, last, key_version)
+    ), msg as (
+      select * from unnest(
+        ${rows.map((r) => r.consultationId)}::uuid[], ${rows.map((r) => r.seq)}::bigint[],
+        ${rows.map((r) => r.clientId)}::uuid[], ${rows.map((r) => r.senderId)}::uuid[],
+        ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.bodyEnc)}::bytea[]
+      ) as t(consultation_id, seq, client_id, sender_id, kind, body_enc)
+    ), stored as (
+      -- (lateral … limit 1: one index lookup per message, whatever the planner thinks of the table's size)
+      select distinct msg.consultation_id as id from msg
+      cross join lateral (
+        select 1 from messages m where m.consultation_id = msg.consultation_id and m.client_id = msg.client_id limit 1
+      ) hit
+    ), moved as (
+      update consultations c set last_seq = i.last, last_message_at = ${now}
+      from input i
+      where c.id = any(${groups.map((g) => g.consultationId)}::uuid[]) and c.id = i.id
+        and c.status = 'active' and c.last_seq = i.expected
+        and not exists (select 1 from stored where stored.id = i.id)
+        and (i.key_version is null
+          or (select max(k.version) from subject_keys k where k.subject_id = i.id) = i.key_version)
+        -- (outside a transaction: only if no new-message notice has to be created along with the messages)
+        and (not ${opts.onlyIfNoticesUnread ?? false}::boolean or not exists (
+          select 1 from unnest(${pairs.map((p) => p.consultationId)}::uuid[], ${pairs.map((p) => p.userId)}::uuid[])
+            as p(id, user_id)
+          where p.id = i.id and not exists (
+            select 1 from notices n
+            where n.user_id = p.user_id and n.kind = 'consultation.message' and n.read_at is null
+              and n.data->>'consultationId' = p.id::text
+          )
+        ))
+      returning c.id
     ), inserted as (
       insert into messages (consultation_id, seq, client_id, sender_id, kind, body_enc, created_at)
-      select ${consultationId}, t.seq, t.client_id, t.sender_id, t.kind, t.body_enc, ${now}
-      from unnest(
-        ${rows.map((r) => r.seq)}::bigint[], ${clientIds}::uuid[], ${rows.map((r) => r.senderId)}::uuid[],
-        ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.bodyEnc)}::bytea[]
-      ) as t(seq, client_id, sender_id, kind, body_enc)
-      where (select n from stored) = 0
-      returning seq
-    ), moved as (
-      update consultations set last_seq = ${rows[rows.length - 1]!.seq}, last_message_at = ${now}
-      where id = ${consultationId} and (select n from stored) = 0
-      returning id
+      select msg.consultation_id, msg.seq, msg.client_id, msg.sender_id, msg.kind, msg.body_enc, ${now}
+      from msg where msg.consultation_id in (select id from moved)
+      returning consultation_id
     )
-    select (select n from stored) as stored, (select count(*) from inserted) as inserted, (select count(*) from moved) as moved`.execute(
-    trx,
+    select
+      array(select id::text from moved where id in (select consultation_id from inserted)) as moved,
+      array(select id::text from stored) as stored,
+      array(
+        select distinct q.id::text || ' ' || q.user_id::text
+        from unnest(${pairs.map((p) => p.consultationId)}::uuid[], ${pairs.map((p) => p.userId)}::uuid[])
+          as q(id, user_id)
+        cross join lateral (
+          select 1 from notices n
+          where n.user_id = q.user_id and n.kind = 'consultation.message' and n.read_at is null
+            and n.data->>'consultationId' = q.id::text
+          limit 1
+        ) hit
+      ) as unread`.execute(trx);
+  const { moved, stored, unread } = result.rows[0]!;
+  return new Map(
+    groups.map((g) => [
+      g.consultationId,
+      {
+        appended: moved.includes(g.consultationId),
+        stored: stored.includes(g.consultationId),
+        unreadNoticeFor: unread.flatMap((u) => {
+          const [id, userId] = u.split(' ');
+          return id === g.consultationId ? [userId!] : [];
+        }),
+      },
+    ]),
   );
-  return { stored: result.rows[0]!.stored };
+}
+
+/**
+ * Messages announced to a recipient (consultation, seq pairs), only from consultations the user takes part in,
+ * with each consultation's keys: one round trip for a burst of announcements across consultations.
+ */
+export async function messagesAt(
+  db: Queryable,
+  userId: string,
+  wanted: Array<{ consultationId: string; seq: number }>,
+) {
+  const result = await sql<{
+    consultation_id: string;
+    versions: number[] | null;
+    wrapped: Buffer[] | null;
+    seq: number;
+    client_id: string;
+    sender_id: string;
+    kind: MessageKind;
+    body_enc: Buffer;
+    created_at: Date;
+  }>`${sql.raw(preparedAs('consultations.messages-at'))}
+    select c.id as consultation_id, k.versions, k.wrapped,
+      m.seq, m.client_id, m.sender_id, m.kind, m.body_enc, m.created_at
+    from unnest(${wanted.map((w) => w.consultationId)}::uuid[], ${wanted.map((w) => w.seq)}::bigint[]) as w(id, seq)
+    join consultations c on c.id = w.id and (c.patient_id = ${userId} or c.doctor_id = ${userId})
+    cross join lateral (
+      select * from messages where messages.consultation_id = w.id and messages.seq = w.seq limit 1
+    ) m
+    left join lateral (
+      select array_agg(version) as versions, array_agg(wrapped_key) as wrapped
+      from subject_keys where subject_id = c.id
+    ) k on true
+    order by c.id, m.seq`.execute(db);
+  return result.rows;
 }
 
 /**
