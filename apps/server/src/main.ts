@@ -29,7 +29,7 @@ async function main() {
     definitions: [
       ...ALL_JOBS,
       ...pushJobs(app.services.push),
-      ...consultationJobs(app.services.consultations, config.consultationIdleHours),
+      ...consultationJobs(app.services.consultations, app.services.media, config.consultationIdleHours),
     ],
     db,
     clock: systemClock,

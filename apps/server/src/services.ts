@@ -99,6 +99,7 @@ export function createServices(deps: CoreDeps) {
     directory,
     bus,
     consultations,
+    media,
     crisis,
     calls,
   };

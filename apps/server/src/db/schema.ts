@@ -267,6 +267,11 @@ export interface CallsTable {
   ended_at: Timestamp | null;
   duration_seconds: Generated<number>;
 }
+export interface MediaUploadsTable {
+  id: string;
+  consultation_id: string;
+  created_at: Timestamp;
+}
 export interface ConsultationReadsTable {
   consultation_id: string;
   user_id: string;
@@ -336,6 +341,7 @@ export interface DB {
   consultation_reads: ConsultationReadsTable;
   calls: CallsTable;
   consultation_media: ConsultationMediaTable;
+  media_uploads: MediaUploadsTable;
   blobs: BlobsTable;
   doctor_applications: DoctorApplicationsTable;
   automated_decisions: AutomatedDecisionsTable;

@@ -170,7 +170,8 @@ export const ERRORS = {
   VOICE_NOTE_UNSUPPORTED: {
     status: 415,
     zh: () => '无法识别这段语音的格式。请点聊天框旁的麦克风按钮重新录制。',
-    en: () => 'This voice recording is in a format we cannot read. Please record it again with the microphone button next to the message box.',
+    en: () =>
+      'This voice recording is in a format we cannot read. Please record it again with the microphone button next to the message box.',
   },
   VOICE_NOTE_TOO_LARGE: {
     status: 413,
@@ -181,6 +182,22 @@ export const ERRORS = {
     status: 400,
     zh: () => '缺少语音时长，请重新录制后发送。',
     en: () => 'The length of the voice note is missing; please record it again.',
+  },
+  MEDIA_BUSY: {
+    status: 429,
+    zh: () => '现在发送图片的人比较多，请稍等几秒再发送。',
+    en: () => 'Many images are being sent right now; please wait a few seconds and send it again.',
+  },
+  MEDIA_QUOTA_EXCEEDED: {
+    status: 413,
+    zh: () => '这次问诊的图片和语音已达到存储上限，请改用文字交流，或结束后发起复诊。',
+    en: () =>
+      'This consultation has reached its storage limit for images and voice notes. Please use text, or start a follow-up.',
+  },
+  FOLLOW_UP_PENDING: {
+    status: 409,
+    zh: () => '你已经向这位医生发起了复诊，请在那次问诊中继续交流。',
+    en: () => 'You have already asked this doctor for a follow-up; please continue in that consultation.',
   },
   MEDIA_NOT_FOUND: {
     status: 404,

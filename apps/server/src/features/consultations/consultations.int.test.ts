@@ -263,6 +263,8 @@ describe('idle end and follow-ups', () => {
   it('CON-1: an active consultation ends by itself after the quiet period; a recent message keeps it open', async () => {
     const quiet = await activeConsultation();
     const busy = await activeConsultation();
+    const risky = await activeConsultation();
+    expect((await send(risky.patient.cookie, risky.id, '我真的不想活了')).statusCode).toBe(200);
     t.clock.advance(47 * 3600_000);
     expect((await send(busy.patient.cookie, busy.id, '还在吗？')).statusCode).toBe(200);
     t.clock.advance(2 * 3600_000);
@@ -275,6 +277,8 @@ describe('idle end and follow-ups', () => {
     expect(q).toMatchObject({ status: 'ended', endedReason: 'idle' });
     expect(events).toContainEqual({ type: 'status', consultationId: quiet.id, status: 'ended' });
     expect((await get(t, `/api/consultations/${busy.id}`, busy.patient.cookie)).json().status).toBe('active');
+    // CON-4: a consultation with a risk alert the doctor has not seen yet is not closed behind their back.
+    expect((await get(t, `/api/consultations/${risky.id}`, risky.patient.cookie)).json().status).toBe('active');
     // Both are told, without content; the audit names the system as the actor.
     for (const cookie of [quiet.patient.cookie, psychiatrist.cookie]) {
       const notices = (await get(t, '/api/me/notices', cookie)).json().notices;
@@ -334,5 +338,9 @@ describe('idle end and follow-ups', () => {
     ).toBe(403);
     const blank = await post(t, `/api/consultations/${id}/follow-up`, { concern: ' ' }, patient.cookie);
     expect(blank.statusCode).toBe(400);
+    // One follow-up at a time: a second one while the first waits is refused, pointing to it.
+    const again = await post(t, `/api/consultations/${id}/follow-up`, { concern: '再问一次' }, patient.cookie);
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.code).toBe('FOLLOW_UP_PENDING');
   });
 });

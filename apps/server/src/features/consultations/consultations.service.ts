@@ -22,7 +22,7 @@ import type { BusEvent, MessageBus } from '../../realtime/bus.js';
 import type { NoticeService } from '../notices/notices.service.js';
 import type { Actor } from '../identity/identity.service.js';
 import * as repo from './consultations.repo.js';
-import { prepareImage, prepareVoiceNote, type MediaStore } from './media.store.js';
+import type { MediaStore } from './media.store.js';
 
 type StoredFile = Awaited<ReturnType<MediaStore['write']>>[number];
 
@@ -293,6 +293,14 @@ export class ConsultationService {
     const previous = await repo.findForParticipant(this.deps.db, id, actor.userId);
     if (!previous || previous.patient_id !== actor.userId) throw new AppError('CONSULTATION_NOT_FOUND');
     if (previous.status !== 'ended') throw new AppError('CONSULTATION_STATE', { status: previous.status });
+    // One follow-up at a time: while one is waiting or under way, another would only repeat it to the doctor.
+    const open = await this.deps.db
+      .selectFrom('consultations')
+      .select('id')
+      .where('follow_up_of', '=', id)
+      .where('status', 'in', ['requested', 'active'])
+      .executeTakeFirst();
+    if (open) throw new AppError('FOLLOW_UP_PENDING', { consultationId: open.id });
     return this.request(actor, { doctorId: previous.doctor_id, concern, isFollowUp: true }, meta, id);
   }
 
@@ -307,7 +315,19 @@ export class ConsultationService {
       .selectFrom('consultations')
       .select('id')
       .where('status', '=', 'active')
+      .where('accepted_at', '<', cutoff)
       .where((eb) => eb(eb.fn.coalesce('last_message_at', 'accepted_at'), '<', cutoff))
+      // A consultation whose patient showed signs of risk stays open until the doctor has seen the alert (CON-4).
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('crisis_escalations')
+              .select('crisis_escalations.id')
+              .whereRef('crisis_escalations.consultation_id', '=', 'consultations.id')
+              .where('crisis_escalations.status', '=', 'open'),
+          ),
+        ),
+      )
       .limit(500)
       .execute();
     let ended = 0;
@@ -321,6 +341,13 @@ export class ConsultationService {
           .executeTakeFirst();
         const last = row ? (row.last_message_at ?? row.accepted_at) : null;
         if (!row || row.status !== 'active' || !last || new Date(last) >= cutoff) return null;
+        const alert = await trx
+          .selectFrom('crisis_escalations')
+          .select('id')
+          .where('consultation_id', '=', id)
+          .where('status', '=', 'open')
+          .executeTakeFirst();
+        if (alert) return null;
         const now = clock.now();
         await trx
           .updateTable('consultations')
@@ -472,15 +499,23 @@ export class ConsultationService {
     if (existing)
       return this.store(actor, id, { clientId: query.clientId, kind: query.kind, text: '', files: [] }, meta);
     if (row.status !== 'active') throw new AppError('CONSULTATION_NOT_ACTIVE');
-    const prepared = query.kind === 'image' ? await prepareImage(bytes) : prepareVoiceNote(bytes, query.durationMs);
-    const files = await this.deps.media.write(db, id, prepared);
+    await this.deps.media.checkQuota(db, id, bytes.length);
+    const prepared = await this.deps.media.prepare(query.kind, bytes, query.durationMs);
+    const files = await this.deps.media.write(db, id, prepared, this.deps.clock.now());
     try {
       const ack = await this.store(actor, id, { clientId: query.clientId, kind: query.kind, text: '', files }, meta);
       // A concurrent resend won the race: its files are the ones kept.
-      if (ack.duplicate) await this.deps.media.discard(files.map((f) => f.id));
+      if (ack.duplicate)
+        await this.deps.media.discard(
+          files.map((f) => f.id),
+          db,
+        );
       return ack;
     } catch (err) {
-      await this.deps.media.discard(files.map((f) => f.id));
+      await this.deps.media.discard(
+        files.map((f) => f.id),
+        db,
+      );
       throw err;
     }
   }
@@ -541,8 +576,10 @@ export class ConsultationService {
         continue;
       }
       try {
-        // Published after commit: a receiver is told only about messages that exist.
-        for (const { topic, event } of outcome.events) await this.deps.bus.publish(topic, event);
+        // Published after commit: a receiver is told only about messages that exist. The message is stored
+        // whatever happens to the announcement (receivers catch up with sync), so a failed publish never turns
+        // into a failed send (which would make an upload discard the files of a committed message).
+        for (const { topic, event } of outcome.events) await this.deps.bus.publish(topic, event).catch(() => undefined);
         item.resolve(outcome.ack);
       } catch (err) {
         item.reject(err);

@@ -173,6 +173,49 @@ describe('image and voice-note messages', () => {
     expect(rows).toHaveLength(2);
   });
 
+  it('CON-1: files whose message never committed (a crash in between) are swept after an hour; stored ones stay', async () => {
+    const { patient, id } = await activeConsultation(t, doctor);
+    const ok = await upload(patient.cookie, id, await photoWithGps(), { clientId: crypto.randomUUID(), kind: 'image' });
+    expect(ok.statusCode).toBe(200);
+    // As if the process died after writing the files and before the message's commit.
+    const media = t.app.services.media;
+    const files = await media.prepare('voice', webmVoiceNote(), 3_000);
+    const orphan = await media.write(t.db, id, files, t.clock.now());
+    const before = blobFiles().length;
+    expect(await media.sweep(t.db, t.clock.now())).toEqual({ removed: 0, kept: 0 }); // too young to judge
+    t.clock.advance(61 * 60_000);
+    const swept = await media.sweep(t.db, t.clock.now());
+    expect(swept.removed).toBe(1);
+    expect(blobFiles().length).toBe(before - 1);
+    expect(blobFiles().some((f) => f.endsWith(orphan[0]!.id))).toBe(false);
+    // The committed image is untouched and its upload notes are gone.
+    expect(
+      (await get(t, `/api/consultations/${id}/messages/${ok.json().seq}/media/full`, patient.cookie)).statusCode,
+    ).toBe(200);
+    expect(await t.db.selectFrom('media_uploads').select('id').where('consultation_id', '=', id).execute()).toEqual([]);
+  });
+
+  it('CON-1: a consultation’s files are capped in total', async () => {
+    const { patient, id } = await activeConsultation(t, doctor);
+    const first = await upload(patient.cookie, id, await photoWithGps(), {
+      clientId: crypto.randomUUID(),
+      kind: 'image',
+    });
+    expect(first.statusCode).toBe(200);
+    await t.db
+      .updateTable('consultation_media')
+      .set({ byte_size: 200 * 1024 * 1024 - 1_000 })
+      .where('consultation_id', '=', id)
+      .where('variant', '=', 'full')
+      .execute();
+    const over = await upload(patient.cookie, id, await photoWithGps(), {
+      clientId: crypto.randomUUID(),
+      kind: 'image',
+    });
+    expect(over.statusCode).toBe(413);
+    expect(over.json().error.code).toBe('MEDIA_QUOTA_EXCEEDED');
+  });
+
   it('CON-1: once the consultation has ended, uploads are refused before anything is stored', async () => {
     const { patient, id } = await activeConsultation(t, doctor);
     await post(t, `/api/consultations/${id}/end`, {}, doctor.cookie);

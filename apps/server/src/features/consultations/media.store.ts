@@ -44,22 +44,87 @@ export function prepareVoiceNote(bytes: Buffer, durationMs: number | undefined):
  * they reach the blob store. Files are written before the message's transaction and deleted again if it does not
  * commit, so a committed message always has its bytes and a failed one leaves nothing behind.
  */
+/** All files of one consultation together; far beyond what a consultation needs, a bound on what one can fill. */
+export const CONSULTATION_MEDIA_QUOTA_BYTES = 200 * 1024 * 1024;
+/** Decoding an image takes up to ~100 MB of memory: at most this many at once, the rest wait in line. */
+const IMAGE_SLOTS = 2;
+const IMAGE_QUEUE = 16;
+/** An upload whose message has not committed after this long never will: its files are swept. */
+export const UPLOAD_SWEEP_AFTER_MS = 3600_000;
+
 export class MediaStore {
+  private imagesRunning = 0;
+  private readonly imageQueue: (() => void)[] = [];
+
   constructor(
     private readonly keys: KeyStore,
     private readonly blobs: BlobStore,
   ) {}
+
+  /** Checks and processes an upload; images one or two at a time (429 MEDIA_BUSY when too many are waiting). */
+  async prepare(kind: 'image' | 'voice', bytes: Buffer, durationMs: number | undefined): Promise<MediaFile[]> {
+    if (kind === 'voice') return prepareVoiceNote(bytes, durationMs);
+    if (this.imagesRunning >= IMAGE_SLOTS) {
+      if (this.imageQueue.length >= IMAGE_QUEUE) throw new AppError('MEDIA_BUSY');
+      await new Promise<void>((resolve) => this.imageQueue.push(resolve));
+    }
+    this.imagesRunning++;
+    try {
+      return await prepareImage(bytes);
+    } finally {
+      this.imagesRunning--;
+      this.imageQueue.shift()?.();
+    }
+  }
+
+  /** Refuses an upload that would take the consultation's files past their quota. */
+  async checkQuota(db: Queryable, consultationId: string, incoming: number): Promise<void> {
+    const row = await db
+      .selectFrom('consultation_media')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('byte_size'), eb.lit(0)).as('total'))
+      .where('consultation_id', '=', consultationId)
+      .executeTakeFirstOrThrow();
+    if (Number(row.total) + incoming > CONSULTATION_MEDIA_QUOTA_BYTES) throw new AppError('MEDIA_QUOTA_EXCEEDED');
+  }
+
+  /**
+   * Deletes the files of uploads whose message never committed (the process stopped between writing the file and
+   * the commit), and forgets the uploads that did commit. Run by a recurring job.
+   */
+  async sweep(db: Queryable, now: Date): Promise<{ removed: number; kept: number }> {
+    const old = await db
+      .selectFrom('media_uploads')
+      .leftJoin('consultation_media', 'consultation_media.id', 'media_uploads.id')
+      .select(['media_uploads.id', 'consultation_media.id as stored'])
+      .where('media_uploads.created_at', '<', new Date(now.getTime() - UPLOAD_SWEEP_AFTER_MS))
+      .limit(1000)
+      .execute();
+    const orphans = old.filter((u) => u.stored === null).map((u) => u.id);
+    for (const id of orphans) await this.blobs.delete(id).catch(() => undefined);
+    if (old.length > 0)
+      await db
+        .deleteFrom('media_uploads')
+        .where(
+          'id',
+          'in',
+          old.map((u) => u.id),
+        )
+        .execute();
+    return { removed: orphans.length, kept: old.length - orphans.length };
+  }
 
   private ref(id: string) {
     return { table: 'consultation_media', column: 'content', rowId: id };
   }
 
   /** Seals and writes the files; returns what the rows need. */
-  async write(db: Queryable, consultationId: string, files: MediaFile[]) {
+  async write(db: Queryable, consultationId: string, files: MediaFile[], now = new Date()) {
     const written: (MediaFile & { id: string; sha256: string; byteSize: number })[] = [];
     try {
       for (const file of files) {
         const id = crypto.randomUUID();
+        // Noted before the file exists, so a crash after this point leaves something the sweep can find.
+        await db.insertInto('media_uploads').values({ id, consultation_id: consultationId, created_at: now }).execute();
         const sealed = await this.keys.encrypt(db, consultationId, this.ref(id), file.bytes);
         await this.blobs.put(id, sealed);
         written.push({
@@ -76,8 +141,9 @@ export class MediaStore {
     return written;
   }
 
-  async discard(ids: string[]): Promise<void> {
+  async discard(ids: string[], db?: Queryable): Promise<void> {
     for (const id of ids) await this.blobs.delete(id).catch(() => undefined);
+    if (db && ids.length > 0) await db.deleteFrom('media_uploads').where('id', 'in', ids).execute();
   }
 
   async read(db: Queryable, consultationId: string, id: string): Promise<Buffer> {

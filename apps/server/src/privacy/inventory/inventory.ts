@@ -191,6 +191,8 @@ export const INVENTORY: Record<string, Record<string, ColumnClass>> = {
     ended_at: callMetadata,
     duration_seconds: callMetadata,
   },
+  // Uploads in flight: which file belongs to which consultation until its message commits (then swept).
+  media_uploads: { id: ID, consultation_id: ID, created_at: TIME },
   // Image and voice-note messages: the bytes are in the blob store, sealed with the consultation's key.
   consultation_media: {
     // the key of the sealed image or voice recording in the blob store: health data, like the message text
