@@ -109,3 +109,43 @@ export const CloseEscalationBody = Type.Object(
   { additionalProperties: false },
 );
 export type CloseEscalationBody = Type.Static<typeof CloseEscalationBody>;
+
+/**
+ * The national lines, in the order someone in danger needs them (CON-4). Built into the apps as well as served, so
+ * help never depends on the network; the operator's local lines (configured) follow the hotline.
+ */
+export const NATIONAL_CRISIS_LINES: readonly CrisisResource[] = [
+  {
+    id: 'cn.hotline.12356',
+    kind: 'hotline',
+    name: { zh: '全国心理援助热线', en: 'National mental-health hotline' },
+    phone: '12356',
+    tel: '12356',
+    note: {
+      zh: '由专业人员接听，可以倾诉，也可以询问怎么办。',
+      en: 'Answered by trained staff: you can talk, or ask what to do next.',
+    },
+  },
+  {
+    id: 'cn.emergency.120',
+    kind: 'emergency',
+    name: { zh: '急救电话', en: 'Ambulance (medical emergency)' },
+    phone: '120',
+    tel: '120',
+    note: {
+      zh: '已经服药过量、受伤或身体出现危险时拨打。',
+      en: 'Call if someone has taken an overdose, is injured or is in physical danger.',
+    },
+  },
+  {
+    id: 'cn.emergency.110',
+    kind: 'emergency',
+    name: { zh: '报警电话', en: 'Police (immediate danger)' },
+    phone: '110',
+    tel: '110',
+    note: {
+      zh: '生命正受到即刻威胁、需要有人马上赶到时拨打。',
+      en: 'Call when a life is in immediate danger and someone needs to get there now.',
+    },
+  },
+];

@@ -1,45 +1,8 @@
-import type { Bilingual, CrisisResource } from '@anxin/contracts';
+import { NATIONAL_CRISIS_LINES, type Bilingual, type CrisisResource } from '@anxin/contracts';
 import type { LocalLine } from './crisis.config.js';
 
 /** Digits and a leading + only, for a `tel:` link. */
 export const telOf = (phone: string) => phone.replace(/(?!^\+)[^0-9]/g, '');
-
-/** National lines, in the order someone in danger needs them. Local lines (configured) follow the hotline. */
-const NATIONAL: CrisisResource[] = [
-  {
-    id: 'cn.hotline.12356',
-    kind: 'hotline',
-    name: { zh: '全国心理援助热线', en: 'National mental-health hotline' },
-    phone: '12356',
-    tel: '12356',
-    note: {
-      zh: '由专业人员接听，可以倾诉，也可以询问怎么办。',
-      en: 'Answered by trained staff: you can talk, or ask what to do next.',
-    },
-  },
-  {
-    id: 'cn.emergency.120',
-    kind: 'emergency',
-    name: { zh: '急救电话', en: 'Ambulance (medical emergency)' },
-    phone: '120',
-    tel: '120',
-    note: {
-      zh: '已经服药过量、受伤或身体出现危险时拨打。',
-      en: 'Call if someone has taken an overdose, is injured or is in physical danger.',
-    },
-  },
-  {
-    id: 'cn.emergency.110',
-    kind: 'emergency',
-    name: { zh: '报警电话', en: 'Police (immediate danger)' },
-    phone: '110',
-    tel: '110',
-    note: {
-      zh: '生命正受到即刻威胁、需要有人马上赶到时拨打。',
-      en: 'Call when a life is in immediate danger and someone needs to get there now.',
-    },
-  },
-];
 
 export function crisisResources(localLines: LocalLine[]): CrisisResource[] {
   const local: CrisisResource[] = localLines.map((line, i) => ({
@@ -50,7 +13,7 @@ export function crisisResources(localLines: LocalLine[]): CrisisResource[] {
     tel: telOf(line.phone),
     note: null,
   }));
-  return [NATIONAL[0]!, ...local, ...NATIONAL.slice(1)];
+  return [NATIONAL_CRISIS_LINES[0]!, ...local, ...NATIONAL_CRISIS_LINES.slice(1)];
 }
 
 /**
