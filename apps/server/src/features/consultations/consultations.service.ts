@@ -4,6 +4,7 @@ import type {
   ConsultationSummary,
   MediaMessageQuery,
   MediaVariant,
+  Message,
   MessageAck,
   MessageKind,
   MessagePage,
@@ -78,6 +79,9 @@ type Outcome = { ack: MessageAck; events: { topic: string; event: BusEvent }[] }
 const LANES = 2;
 /** At most this many messages share one transaction. */
 const MAX_BATCH = 128;
+/** How many just-stored text messages are kept for live delivery, and for how long (ms). */
+const JUST_STORED_MAX = 10_000;
+const JUST_STORED_MS = 5_000;
 
 /**
  * What this process knows about a consultation after its last commit of messages here: participants (they never
@@ -158,6 +162,12 @@ export class ConsultationService {
   private readonly lanes = Array.from({ length: LANES }, () => ({ queue: [] as PendingMessage[], running: false }));
   /** See WriteHint. */
   private readonly hints = new Map<string, WriteHint>();
+  /**
+   * Text messages this process has just stored, for their live delivery to the recipient it announced them to:
+   * saves the read-back round trip. Keyed by recipient topic, consultation and seq, so only the socket the bus
+   * event was meant for can use an entry. In memory only (never on the bus), a few seconds, a bounded number.
+   */
+  private readonly justStored = new Map<string, { message: Message; at: number }>();
 
   constructor(
     private readonly deps: {
@@ -575,6 +585,7 @@ export class ConsultationService {
         item.reject(outcome.error);
         continue;
       }
+      if (!outcome.ack.duplicate && item.msg.kind === 'text') this.remember(item, outcome);
       try {
         // Published after commit: a receiver is told only about messages that exist. The message is stored
         // whatever happens to the announcement (receivers catch up with sync), so a failed publish never turns
@@ -960,17 +971,57 @@ export class ConsultationService {
     return { messages: await this.toMessages(this.deps.db, id, subjectKeys, page), lastSeq: first.last_seq };
   }
 
+  private remember(item: PendingMessage, outcome: { ack: MessageAck; events: { topic: string; event: BusEvent }[] }) {
+    const now = Date.now();
+    for (const { topic, event } of outcome.events) {
+      if (event.type !== 'message' || event.seq !== outcome.ack.seq) continue;
+      this.justStored.set(`${topic}|${item.id}:${event.seq}`, {
+        at: now,
+        message: {
+          seq: outcome.ack.seq,
+          clientId: item.msg.clientId,
+          senderId: item.actor.userId,
+          kind: 'text',
+          text: item.msg.text,
+          media: null,
+          createdAt: outcome.ack.createdAt,
+        },
+      });
+    }
+    // Bounded in size and time: oldest first (a Map keeps insertion order).
+    for (const [key, entry] of this.justStored) {
+      if (this.justStored.size <= JUST_STORED_MAX && now - entry.at <= JUST_STORED_MS) break;
+      this.justStored.delete(key);
+    }
+  }
+
   /**
    * Live delivery: the messages announced to this user (consultation and seq from bus events), read through the
    * same participant check as any request, for a burst of announcements in one round trip. Consultations the user
-   * does not take part in give nothing; one whose data cannot be read gives its error.
+   * does not take part in give nothing; one whose data cannot be read gives its error. Text messages this process
+   * has just stored and announced to this very user are taken from memory instead.
    */
   async announced(
     actor: Actor,
-    wanted: Array<{ consultationId: string; seq: number }>,
+    requested: Array<{ consultationId: string; seq: number }>,
   ): Promise<
     Array<{ consultationId: string; messages: MessagePage['messages'] } | { consultationId: string; error: unknown }>
   > {
+    const topic = userTopic(actor.userId);
+    const now = Date.now();
+    const fromMemory = new Map<string, MessagePage['messages']>();
+    const wanted: typeof requested = [];
+    for (const item of requested) {
+      const entry = this.justStored.get(`${topic}|${item.consultationId}:${item.seq}`);
+      if (entry && now - entry.at <= JUST_STORED_MS)
+        fromMemory.set(item.consultationId, [...(fromMemory.get(item.consultationId) ?? []), entry.message]);
+      else wanted.push(item);
+    }
+    if (wanted.length === 0)
+      return [...fromMemory].map(([consultationId, messages]) => ({
+        consultationId,
+        messages: messages.sort((a, b) => a.seq - b.seq),
+      }));
     const rows = await repo.messagesAt(this.deps.db, actor.userId, wanted);
     const byConsultation = new Map<string, typeof rows>();
     for (const row of rows)
@@ -980,12 +1031,21 @@ export class ConsultationService {
         const first = list[0]!;
         const subjectKeys = (first.versions ?? []).map((version, i) => ({ version, wrapped_key: first.wrapped![i]! }));
         try {
-          return { consultationId, messages: await this.toMessages(this.deps.db, consultationId, subjectKeys, list) };
+          const read = await this.toMessages(this.deps.db, consultationId, subjectKeys, list);
+          const remembered = fromMemory.get(consultationId) ?? [];
+          fromMemory.delete(consultationId);
+          return { consultationId, messages: [...read, ...remembered].sort((a, b) => a.seq - b.seq) };
         } catch (error) {
           return { consultationId, error };
         }
       }),
-    );
+    ).then((results) => [
+      ...results,
+      ...[...fromMemory].map(([consultationId, messages]) => ({
+        consultationId,
+        messages: messages.sort((a, b) => a.seq - b.seq),
+      })),
+    ]);
   }
 
   /** The decrypted file of an image (full or thumbnail) or voice-note message, for the two participants only. */

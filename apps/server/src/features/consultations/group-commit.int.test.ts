@@ -94,6 +94,13 @@ describe('group commit of messages', () => {
     // Someone who takes part in only one of them gets only that one.
     const onlyFirst = await t.app.services.consultations.announced(patients[0]!, wanted);
     expect(onlyFirst.map((f) => f.consultationId)).toEqual([first!.id]);
+    // Just-stored messages kept in memory for live delivery serve only the recipient they were announced to, and
+    // are exactly what the database returns; anyone else goes through the participant check and gets nothing.
+    const [other] = await seedConsultations({ app: t.app, db: t.db, sms: t.sms }, 1, 1);
+    expect(await t.app.services.consultations.announced(await actorOf(other!.doctor.cookie), wanted)).toEqual([]);
+    const fromDb = await t.app.services.consultations.messages(doctor, first!.id, 0, 3);
+    const live = found.find((f) => f.consultationId === first!.id);
+    expect(live && 'messages' in live && live.messages).toEqual(fromDb.messages);
   });
 
   it('CON-1: a resend in the same batch as its original, or of a message already stored, is answered with the original; new messages around it get the next numbers', async () => {
