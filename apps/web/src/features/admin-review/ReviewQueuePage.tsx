@@ -1,11 +1,11 @@
 import type { ReviewQueue } from '@anxin/contracts';
-import { Alert, Button, Card, Empty, Segmented, Space, Switch, Table, Tag, Tooltip, Typography } from 'antd';
-import type { HTMLAttributes } from 'react';
+import { Alert, Button, Card, Segmented, Space, Switch, Tag, Tooltip, Typography } from 'antd';
 import { useNavigate, useSearchParams } from 'react-router';
 import { reviewApi, type ReviewStatusFilter } from '../../lib/api';
 import { formatDateTime } from '../../lib/format';
 import { useResource } from '../../lib/hooks';
 import { Forbidden } from '../admin/Forbidden';
+import { QueueTable } from '../admin/QueueTable';
 import { OVERDUE_HOURS, waitingText } from './model';
 import { useReviewT } from './text';
 
@@ -108,127 +108,95 @@ export function ReviewQueuePage() {
         title={data ? rt('queue.count', { count: items.length }) : undefined}
         extra={items.length > 0 ? <Typography.Text type="secondary">{rt('queue.openHint')}</Typography.Text> : null}
       >
-        <div data-testid="review-table">
-          <Table<Item>
-            rowKey="id"
-            size="middle"
-            loading={loading && !data}
-            dataSource={items}
-            pagination={{ pageSize: 20, hideOnSinglePage: true, showSizeChanger: false }}
-            locale={{
-              emptyText: (
-                <Empty
-                  image={Empty.PRESENTED_IMAGE_SIMPLE}
-                  description={
-                    <Space orientation="vertical" size={2}>
-                      <Typography.Text strong data-testid="review-empty">
-                        {empty.title}
-                      </Typography.Text>
-                      <Typography.Text type="secondary">{empty.hint}</Typography.Text>
-                    </Space>
-                  }
-                />
+        <QueueTable<Item>
+          testId="review"
+          items={items}
+          loading={loading && !data}
+          empty={empty}
+          onOpen={open}
+          rowData={(item) => ({ 'data-application-id': item.id })}
+          columns={[
+            {
+              title: rt('queue.col.name'),
+              dataIndex: 'name',
+              render: (name: string, item) => (
+                <Space size={6} wrap>
+                  <Typography.Text strong>{name || rt('queue.unknown')}</Typography.Text>
+                  {item.resubmission && (
+                    <Tag color="blue" data-testid="review-resubmission">
+                      {rt('queue.resubmission')}
+                    </Tag>
+                  )}
+                </Space>
               ),
-            }}
-            rowClassName="ax-review-row"
-            onRow={(item) =>
-              ({
-                'data-testid': 'review-row',
-                'data-application-id': item.id,
-                tabIndex: 0,
-                role: 'link',
-                onClick: () => open(item.id),
-                onKeyDown: (e) => {
-                  if (e.key === 'Enter' || e.key === ' ') {
-                    e.preventDefault();
-                    open(item.id);
-                  }
-                },
-              }) as HTMLAttributes<HTMLElement>
-            }
-            columns={[
-              {
-                title: rt('queue.col.name'),
-                dataIndex: 'name',
-                render: (name: string, item) => (
-                  <Space size={6} wrap>
-                    <Typography.Text strong>{name || rt('queue.unknown')}</Typography.Text>
-                    {item.resubmission && (
-                      <Tag color="blue" data-testid="review-resubmission">
-                        {rt('queue.resubmission')}
-                      </Tag>
-                    )}
-                  </Space>
+            },
+            {
+              title: rt('queue.col.type'),
+              dataIndex: 'practitionerType',
+              width: 130,
+              render: (type: Item['practitionerType']) =>
+                type ? (
+                  rt(`practitionerType.${type}`)
+                ) : (
+                  <Typography.Text type="secondary">{rt('queue.unknown')}</Typography.Text>
                 ),
+            },
+            {
+              title: rt('queue.col.hospital'),
+              dataIndex: 'hospital',
+              ellipsis: true,
+              render: (hospital: string | null) =>
+                hospital ?? <Typography.Text type="secondary">{rt('queue.unknown')}</Typography.Text>,
+            },
+            {
+              title: rt('queue.col.submittedAt'),
+              dataIndex: 'submittedAt',
+              width: 160,
+              render: (value: string) => formatDateTime(value),
+            },
+            {
+              title: rt('queue.col.waiting'),
+              dataIndex: 'waitingHours',
+              width: 170,
+              render: (hours: number, item) => {
+                if (item.status !== 'submitted') return <Typography.Text type="secondary">—</Typography.Text>;
+                const { key, vars } = waitingText(hours);
+                const overdue = hours > OVERDUE_HOURS;
+                const text = (
+                  <Typography.Text
+                    type={overdue ? 'danger' : undefined}
+                    strong={overdue}
+                    data-testid="review-waiting"
+                    data-overdue={overdue ? 'true' : 'false'}
+                  >
+                    {rt(key, vars)}
+                  </Typography.Text>
+                );
+                return overdue ? <Tooltip title={rt('queue.overdue')}>{text}</Tooltip> : text;
               },
-              {
-                title: rt('queue.col.type'),
-                dataIndex: 'practitionerType',
-                width: 130,
-                render: (type: Item['practitionerType']) =>
-                  type ? (
-                    rt(`practitionerType.${type}`)
-                  ) : (
-                    <Typography.Text type="secondary">{rt('queue.unknown')}</Typography.Text>
-                  ),
-              },
-              {
-                title: rt('queue.col.hospital'),
-                dataIndex: 'hospital',
-                ellipsis: true,
-                render: (hospital: string | null) =>
-                  hospital ?? <Typography.Text type="secondary">{rt('queue.unknown')}</Typography.Text>,
-              },
-              {
-                title: rt('queue.col.submittedAt'),
-                dataIndex: 'submittedAt',
-                width: 160,
-                render: (value: string) => formatDateTime(value),
-              },
-              {
-                title: rt('queue.col.waiting'),
-                dataIndex: 'waitingHours',
-                width: 170,
-                render: (hours: number, item) => {
-                  if (item.status !== 'submitted') return <Typography.Text type="secondary">—</Typography.Text>;
-                  const { key, vars } = waitingText(hours);
-                  const overdue = hours > OVERDUE_HOURS;
-                  const text = (
-                    <Typography.Text
-                      type={overdue ? 'danger' : undefined}
-                      strong={overdue}
-                      data-testid="review-waiting"
-                      data-overdue={overdue ? 'true' : 'false'}
-                    >
-                      {rt(key, vars)}
-                    </Typography.Text>
-                  );
-                  return overdue ? <Tooltip title={rt('queue.overdue')}>{text}</Tooltip> : text;
-                },
-              },
-              {
-                title: rt('queue.col.precheck'),
-                dataIndex: 'flags',
-                width: 120,
-                render: (flags: number) => (
-                  <Tag color={flags === 0 ? 'success' : 'warning'} data-testid="review-flags" data-flags={flags}>
-                    {flags === 0 ? rt('queue.precheckPass') : rt('queue.precheckFlags', { count: flags })}
-                  </Tag>
-                ),
-              },
-              ...(status === 'all'
-                ? [
-                    {
-                      title: rt('queue.col.status'),
-                      dataIndex: 'status',
-                      width: 150,
-                      render: (value: Item['status']) => <Tag color={STATUS_COLOR[value]}>{rt(`status.${value}`)}</Tag>,
-                    },
-                  ]
-                : []),
-            ]}
-          />
-        </div>
+            },
+            {
+              title: rt('queue.col.precheck'),
+              dataIndex: 'flags',
+              width: 120,
+              render: (flags: number) => (
+                <Tag color={flags === 0 ? 'success' : 'warning'} data-testid="review-flags" data-flags={flags}>
+                  {flags === 0 ? rt('queue.precheckPass') : rt('queue.precheckFlags', { count: flags })}
+                </Tag>
+              ),
+            },
+            ...(status === 'all'
+              ? [
+                  {
+                    title: rt('queue.col.status'),
+                    dataIndex: 'status',
+                    width: 150,
+                    render: (value: Item['status']) => <Tag color={STATUS_COLOR[value]}>{rt(`status.${value}`)}</Tag>,
+                  },
+                ]
+              : []),
+          ]}
+        />
       </Card>
     </Space>
   );

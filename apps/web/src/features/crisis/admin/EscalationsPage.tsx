@@ -1,11 +1,11 @@
 import type { EscalationFilter, EscalationItem } from '@anxin/contracts';
-import { Alert, Button, Card, Empty, Segmented, Space, Table, Tag, Typography } from 'antd';
-import type { HTMLAttributes } from 'react';
+import { Alert, Button, Card, Segmented, Space, Tag, Typography } from 'antd';
 import { useNavigate, useSearchParams } from 'react-router';
 import { crisisApi } from '../../../lib/api';
 import { formatDateTime } from '../../../lib/format';
 import { useResource } from '../../../lib/hooks';
 import { Forbidden } from '../../admin/Forbidden';
+import { QueueTable } from '../../admin/QueueTable';
 import { useCrisisT } from '../i18n';
 
 const FILTERS: readonly EscalationFilter[] = ['open', 'acknowledged', 'closed', 'all'];
@@ -73,91 +73,59 @@ export function EscalationsPage() {
           items.length > 0 ? <Typography.Text type="secondary">{t('crisis.admin.openHint')}</Typography.Text> : null
         }
       >
-        <div data-testid="crisis-table">
-          <Table<EscalationItem>
-            rowKey="id"
-            size="middle"
-            loading={loading && !data}
-            dataSource={items}
-            pagination={{ pageSize: 20, hideOnSinglePage: true, showSizeChanger: false }}
-            locale={{
-              emptyText: (
-                <Empty
-                  image={Empty.PRESENTED_IMAGE_SIMPLE}
-                  description={
-                    <Space orientation="vertical" size={2}>
-                      <Typography.Text strong data-testid="crisis-empty">
-                        {empty.title}
-                      </Typography.Text>
-                      <Typography.Text type="secondary">{empty.hint}</Typography.Text>
-                    </Space>
-                  }
-                />
+        <QueueTable<EscalationItem>
+          testId="crisis"
+          items={items}
+          loading={loading && !data}
+          empty={empty}
+          onOpen={open}
+          rowData={(item) => ({ 'data-escalation-id': item.id })}
+          columns={[
+            {
+              title: t('crisis.admin.col.severity'),
+              dataIndex: 'severity',
+              width: 90,
+              render: (severity: EscalationItem['severity']) => (
+                <Tag color={SEVERITY_COLOR[severity]}>{t(`crisis.severity.${severity}`)}</Tag>
               ),
-            }}
-            rowClassName="ax-crisis-row"
-            onRow={(item) =>
-              ({
-                'data-testid': 'crisis-row',
-                'data-escalation-id': item.id,
-                tabIndex: 0,
-                role: 'link',
-                onClick: () => open(item.id),
-                onKeyDown: (e) => {
-                  if (e.key === 'Enter' || e.key === ' ') {
-                    e.preventDefault();
-                    open(item.id);
-                  }
-                },
-              }) as HTMLAttributes<HTMLElement>
-            }
-            columns={[
-              {
-                title: t('crisis.admin.col.severity'),
-                dataIndex: 'severity',
-                width: 90,
-                render: (severity: EscalationItem['severity']) => (
-                  <Tag color={SEVERITY_COLOR[severity]}>{t(`crisis.severity.${severity}`)}</Tag>
-                ),
-              },
-              {
-                title: t('crisis.admin.col.status'),
-                dataIndex: 'status',
-                width: 120,
-                render: (s: EscalationItem['status']) => <Tag color={STATUS_COLOR[s]}>{t(`crisis.status.${s}`)}</Tag>,
-              },
-              {
-                title: t('crisis.admin.col.categories'),
-                dataIndex: 'categories',
-                render: (categories: string[]) => <CategoryTags categories={categories} />,
-              },
-              {
-                title: t('crisis.admin.col.signals'),
-                dataIndex: 'hitCount',
-                width: 100,
-                render: (count: number) => t('crisis.admin.signals', { count }),
-              },
-              {
-                title: t('crisis.admin.col.doctor'),
-                dataIndex: ['doctor', 'name'],
-                render: (name: string) =>
-                  name || <Typography.Text type="secondary">{t('crisis.admin.unknownDoctor')}</Typography.Text>,
-              },
-              {
-                title: t('crisis.admin.col.lastSignal'),
-                dataIndex: 'lastSignalAt',
-                width: 170,
-                render: (value: string) => formatDateTime(value),
-              },
-              {
-                title: t('crisis.admin.col.opened'),
-                dataIndex: 'openedAt',
-                width: 170,
-                render: (value: string) => formatDateTime(value),
-              },
-            ]}
-          />
-        </div>
+            },
+            {
+              title: t('crisis.admin.col.status'),
+              dataIndex: 'status',
+              width: 120,
+              render: (s: EscalationItem['status']) => <Tag color={STATUS_COLOR[s]}>{t(`crisis.status.${s}`)}</Tag>,
+            },
+            {
+              title: t('crisis.admin.col.categories'),
+              dataIndex: 'categories',
+              render: (categories: string[]) => <CategoryTags categories={categories} />,
+            },
+            {
+              title: t('crisis.admin.col.signals'),
+              dataIndex: 'hitCount',
+              width: 100,
+              render: (count: number) => t('crisis.admin.signals', { count }),
+            },
+            {
+              title: t('crisis.admin.col.doctor'),
+              dataIndex: ['doctor', 'name'],
+              render: (name: string) =>
+                name || <Typography.Text type="secondary">{t('crisis.admin.unknownDoctor')}</Typography.Text>,
+            },
+            {
+              title: t('crisis.admin.col.lastSignal'),
+              dataIndex: 'lastSignalAt',
+              width: 170,
+              render: (value: string) => formatDateTime(value),
+            },
+            {
+              title: t('crisis.admin.col.opened'),
+              dataIndex: 'openedAt',
+              width: 170,
+              render: (value: string) => formatDateTime(value),
+            },
+          ]}
+        />
       </Card>
     </Space>
   );
