@@ -69,3 +69,16 @@ export async function waitForCode(t: import('../apps/server/test/harness.js').Te
   }
   throw new Error('no code in the dev outbox');
 }
+
+/** Signs a browser in with a session cookie made through the API (signing in by SMS has its own journey). */
+export async function withCookie(context: BrowserContext, cookie: string): Promise<void> {
+  const [name, value] = cookie.split('=') as [string, string];
+  await context.addCookies([{ name, value, domain: 'localhost', path: '/', httpOnly: true, sameSite: 'Lax' }]);
+}
+
+/** First visit on a device shows the privacy notice before anything else. */
+export async function passNotice(page: Page, ready: string): Promise<void> {
+  await page.getByTestId('policy-agree').or(page.getByTestId(ready)).first().waitFor();
+  if (await page.getByTestId('policy-agree').isVisible()) await page.getByTestId('policy-agree').click();
+  await page.getByTestId(ready).waitFor();
+}

@@ -13,7 +13,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createTestApp, type TestApp } from '../apps/server/test/harness.js';
 import { staffCookie } from '../apps/server/test/onboarding-fixtures.js';
 import { activeConsultation, approvedDoctor } from '../apps/server/test/consultation-fixtures.js';
-import { CHROMIUM } from './browser.js';
+import { CHROMIUM, passNotice, withCookie } from './browser.js';
 
 export const TURNSERVER = process.env.TURNSERVER_PATH ?? '/usr/bin/turnserver';
 export const TURN_TEST_CONFIG = path.resolve(
@@ -136,17 +136,7 @@ export async function launchWithDevices(viewport = { width: 390, height: 844 }, 
   return { context, page };
 }
 
-export async function withCookie(context: BrowserContext, cookie: string) {
-  const [name, value] = cookie.split('=') as [string, string];
-  await context.addCookies([{ name, value, domain: 'localhost', path: '/', httpOnly: true, sameSite: 'Lax' }]);
-}
-
-/** First visit on a device shows the privacy notice before anything else. */
-export async function passNotice(page: Page, ready: string) {
-  await page.getByTestId('policy-agree').or(page.getByTestId(ready)).first().waitFor();
-  if (await page.getByTestId('policy-agree').isVisible()) await page.getByTestId('policy-agree').click();
-  await page.getByTestId(ready).waitFor();
-}
+export { passNotice, withCookie };
 
 /** The product with the given call settings, listening on a free port. */
 export async function startCallProduct(env: Record<string, string> = {}): Promise<{ t: TestApp; base: string }> {

@@ -1,9 +1,9 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../apps/server/test/harness.js';
 import { get, post, signIn } from '../apps/server/test/harness.js';
 import { photoWithGps, residentId, staffCookie, submittedDoctor } from '../apps/server/test/onboarding-fixtures.js';
-import { FAKE_MEDIA, hasChromium, launch, screenshot, startProduct } from './browser.js';
+import { FAKE_MEDIA, hasChromium, launch, passNotice, screenshot, startProduct, withCookie } from './browser.js';
 
 const enabled = hasChromium();
 
@@ -15,18 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   if (t) await t.close();
 });
-
-async function withCookie(context: BrowserContext, cookie: string) {
-  const [name, value] = cookie.split('=') as [string, string];
-  await context.addCookies([{ name, value, domain: 'localhost', path: '/', httpOnly: true, sameSite: 'Lax' }]);
-}
-
-/** First visit on a device shows the privacy notice before anything else. */
-async function passNotice(page: Page, ready: string) {
-  await page.getByTestId('policy-agree').or(page.getByTestId(ready)).first().waitFor();
-  if (await page.getByTestId('policy-agree').isVisible()) await page.getByTestId('policy-agree').click();
-  await page.getByTestId(ready).waitFor();
-}
 
 const messageTexts = (page: Page) => page.getByTestId('chat-message').allInnerTexts();
 

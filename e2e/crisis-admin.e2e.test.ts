@@ -1,11 +1,10 @@
 import crypto from 'node:crypto';
-import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../apps/server/test/harness.js';
 import { post } from '../apps/server/test/harness.js';
 import { staffCookie } from '../apps/server/test/onboarding-fixtures.js';
 import { activeConsultation, approvedDoctor } from '../apps/server/test/consultation-fixtures.js';
-import { hasChromium, launch, screenshot, startProduct } from './browser.js';
+import { hasChromium, launch, screenshot, startProduct, withCookie } from './browser.js';
 
 const enabled = hasChromium();
 
@@ -17,11 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   if (t) await t.close();
 });
-
-async function withCookie(context: BrowserContext, cookie: string) {
-  const [name, value] = cookie.split('=') as [string, string];
-  await context.addCookies([{ name, value, domain: 'localhost', path: '/', httpOnly: true, sameSite: 'Lax' }]);
-}
 
 describe.skipIf(!enabled)('crisis escalations in the staff console', () => {
   it('CON-4: support sees the escalation in the queue, opens it without any message text, and closes it with a note', async () => {

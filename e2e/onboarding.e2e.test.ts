@@ -1,9 +1,9 @@
 import sharp from 'sharp';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../apps/server/test/harness.js';
 import { practiceFor, qualificationFor, residentId, staffCookie } from '../apps/server/test/onboarding-fixtures.js';
-import { hasChromium, launch, screenshot, startProduct, waitForCode } from './browser.js';
+import { hasChromium, launch, screenshot, startProduct, waitForCode, withCookie } from './browser.js';
 
 const enabled = hasChromium();
 
@@ -47,11 +47,6 @@ async function waitSaved(page: Page) {
   await expect
     .poll(async () => page.getByTestId('draft-status').getAttribute('data-state'), { timeout: 15_000 })
     .toBe('saved');
-}
-
-async function asStaff(context: BrowserContext, cookie: string) {
-  const [name, value] = cookie.split('=') as [string, string];
-  await context.addCookies([{ name, value, domain: 'localhost', path: '/', httpOnly: true, sameSite: 'Lax' }]);
 }
 
 describe.skipIf(!enabled)('onboarding journey', () => {
@@ -135,7 +130,7 @@ describe.skipIf(!enabled)('onboarding journey', () => {
 
       // --- the reviewer sees the number masked, reveals it with a purpose (audited), asks for a change
       const reviewer = await staffCookie(t, ['reviewer']);
-      await asStaff(staff.context, reviewer.cookie);
+      await withCookie(staff.context, reviewer.cookie);
       const s = staff.page;
       await s.goto(`${base}/admin/reviews`);
       await s.getByTestId('review-row').first().click();

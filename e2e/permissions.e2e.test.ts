@@ -1,9 +1,8 @@
-import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../apps/server/test/harness.js';
 import { staffCookie } from '../apps/server/test/onboarding-fixtures.js';
 import { activeConsultation, approvedDoctor } from '../apps/server/test/consultation-fixtures.js';
-import { FAKE_MEDIA, hasChromium, launch, screenshot, startProduct } from './browser.js';
+import { FAKE_MEDIA, hasChromium, launch, screenshot, startProduct, withCookie } from './browser.js';
 
 const enabled = hasChromium();
 
@@ -15,11 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   if (t) await t.close();
 });
-
-async function withCookie(context: BrowserContext, cookie: string) {
-  const [name, value] = cookie.split('=') as [string, string];
-  await context.addCookies([{ name, value, domain: 'localhost', path: '/', httpOnly: true, sameSite: 'Lax' }]);
-}
 
 /** Counts microphone requests and keeps the tracks handed out, so the test can see when they are released. */
 const INSTRUMENT = `(() => {

@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../apps/server/test/harness.js';
 import { signIn } from '../apps/server/test/harness.js';
-import { hasChromium, launch, screenshot, startProduct } from './browser.js';
+import { hasChromium, launch, screenshot, startProduct, withCookie } from './browser.js';
 
 const enabled = hasChromium();
 
@@ -15,11 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   if (t) await t.close();
 });
-
-async function withCookie(context: BrowserContext, cookie: string) {
-  const [name, value] = cookie.split('=') as [string, string];
-  await context.addCookies([{ name, value, domain: 'localhost', path: '/', httpOnly: true, sameSite: 'Lax' }]);
-}
 
 /**
  * Headless Chromium has no connection to a browser push service, so the PushManager is replaced by one that hands
