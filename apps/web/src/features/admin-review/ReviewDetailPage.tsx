@@ -1,11 +1,12 @@
 import type { PhotoSlot, ReviewDetail, RevealField } from '@anxin/contracts';
-import { Alert, App, Button, Card, Col, Descriptions, Result, Row, Space, Spin, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Descriptions, Result, Row, Space, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { reviewApi } from '../../lib/api';
 import { formatDateTime } from '../../lib/format';
 import { useResource } from '../../lib/hooks';
+import { DetailPending } from '../admin/DetailPending';
 import { Forbidden } from '../admin/Forbidden';
 import { DecisionPanel, DecisionResult, type Decision } from './DecisionPanel';
 import { OVERDUE_HOURS, photoField, revealableFields, submissionCount, waitingText } from './model';
@@ -66,29 +67,18 @@ function ReviewDetailView({ id }: { id: string }) {
         />
       );
     }
-    if (error) {
-      return (
-        <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
-          {back}
-          <Result
-            status="warning"
-            title={error.message}
-            subTitle={rt('detail.loadFailed')}
-            extra={
-              <Button type="primary" onClick={() => void reload()} loading={loading}>
-                {rt('detail.retry')}
-              </Button>
-            }
-            data-testid="load-error"
-          />
-        </Space>
-      );
-    }
     return (
-      <div className="ax-admin-loading">
-        <Spin />
-        <Typography.Text type="secondary">{rt('detail.loading')}</Typography.Text>
-      </div>
+      <DetailPending
+        error={error}
+        loading={loading}
+        reload={reload}
+        back={back}
+        text={{
+          loading: rt('detail.loading'),
+          loadFailed: rt('detail.loadFailed'),
+          retry: rt('detail.retry'),
+        }}
+      />
     );
   }
 

@@ -1,10 +1,11 @@
 import type { EscalationDetail } from '@anxin/contracts';
-import { Alert, App, Button, Card, Descriptions, Input, Result, Space, Spin, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Input, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { crisisApi, toApiError, type ApiError } from '../../../lib/api';
 import { formatDateTime } from '../../../lib/format';
 import { useResource } from '../../../lib/hooks';
+import { DetailPending } from '../../admin/DetailPending';
 import { Forbidden } from '../../admin/Forbidden';
 import { useCrisisT } from '../i18n';
 import { CategoryTags, SEVERITY_COLOR, STATUS_COLOR } from './EscalationsPage';
@@ -36,29 +37,18 @@ function DetailView({ id }: { id: string }) {
   );
   const detail = closed ?? data;
   if (!detail) {
-    if (error) {
-      return (
-        <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
-          {back}
-          <Result
-            status={error.status === 404 || error.status === 400 ? '404' : 'warning'}
-            title={error.message}
-            subTitle={t('crisis.admin.detail.loadFailed')}
-            extra={
-              <Button type="primary" onClick={() => void reload()} loading={loading}>
-                {t('crisis.admin.detail.retry')}
-              </Button>
-            }
-            data-testid="load-error"
-          />
-        </Space>
-      );
-    }
     return (
-      <div className="ax-admin-loading">
-        <Spin />
-        <Typography.Text type="secondary">{t('crisis.admin.detail.loading')}</Typography.Text>
-      </div>
+      <DetailPending
+        error={error}
+        loading={loading}
+        reload={reload}
+        back={back}
+        text={{
+          loading: t('crisis.admin.detail.loading'),
+          loadFailed: t('crisis.admin.detail.loadFailed'),
+          retry: t('crisis.admin.detail.retry'),
+        }}
+      />
     );
   }
 
