@@ -18,7 +18,7 @@ export interface RequiredItem {
 }
 
 const IDENTITY: Bi = {
-  zh: '用于核验你的真实身份（网络实名制和医疗监管要求）。',
+  zh: '用于核验您的真实身份（网络实名制和医疗监管要求）。',
   en: 'Needed to verify who you are (real-name and medical regulations).',
 };
 const LICENCE: Bi = {
@@ -26,11 +26,11 @@ const LICENCE: Bi = {
   en: 'Only qualified practitioners may consult here; reviewers verify this.',
 };
 const CONTACT: Bi = {
-  zh: '用于审核过程中与你联系。',
+  zh: '用于审核过程中与您联系。',
   en: 'Needed to contact you during the review.',
 };
 const PROFILE: Bi = {
-  zh: '会展示在你的公开主页上，帮助患者选择合适的医生。',
+  zh: '会展示在您的公开主页上，帮助患者选择合适的医生。',
   en: 'Shown on your public profile so patients can choose the right doctor.',
 };
 const WORKPLACE: Bi = {
@@ -301,7 +301,7 @@ export function runPrecheck(input: PrecheckInput): PrecheckRuleResult[] {
           field: 'basic.idNumber',
           code: 'DUPLICATE_ID',
           message: {
-            zh: '该身份证号已用于另一个账号的入驻申请。如果那也是你的账号，请联系客服合并；审核人员会核实。',
+            zh: '该身份证号已用于另一个账号的入驻申请。如果那也是您的账号，请联系客服合并；审核人员会核实。',
             en: 'This ID number is used in another account’s application. If that account is also yours, contact support; a reviewer will check.',
           },
         }

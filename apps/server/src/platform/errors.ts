@@ -109,7 +109,7 @@ export const ERRORS = {
   },
   APPLICATION_NOT_EDITABLE: {
     status: 409,
-    zh: () => '申请正在审核中，暂时不能修改。审核结果出来后会通知你。',
+    zh: () => '申请正在审核中，暂时不能修改。审核结果出来后会通知您。',
     en: () => 'Your application is being reviewed and cannot be changed right now. We will notify you of the result.',
   },
   APPLICANT_CONSENT_WITHDRAWN: {
@@ -196,7 +196,7 @@ export const ERRORS = {
   },
   FOLLOW_UP_PENDING: {
     status: 409,
-    zh: () => '你已经向这位医生发起了复诊，请在那次问诊中继续交流。',
+    zh: () => '您已经向这位医生发起了复诊，请在那次问诊中继续交流。',
     en: () => 'You have already asked this doctor for a follow-up; please continue in that consultation.',
   },
   MEDIA_NOT_FOUND: {
@@ -221,7 +221,7 @@ export const ERRORS = {
   },
   CALL_ALREADY_IN_CALL: {
     status: 409,
-    zh: () => '你正在另一通电话中，请先挂断后再拨打。',
+    zh: () => '您正在另一通电话中，请先挂断后再拨打。',
     en: () => 'You are already in another call. Hang up first, then call again.',
   },
   CALL_CONSULTATION_NOT_ACTIVE: {

@@ -31,7 +31,7 @@ export const CRISIS_PROTOCOL: Bilingual[] = [
     en: 'Assess urgency: is there a concrete plan, means or time; has anything already been done; is anyone with them.',
   },
   {
-    zh: '有即刻危险时：请对方马上拨打 120 或 110，或征得同意后由你协助联系；问清所在位置，请身边的人陪着，移开危险物品。',
+    zh: '有即刻危险时：请对方马上拨打 120 或 110，或征得同意后由您协助联系；问清所在位置，请身边的人陪着，移开危险物品。',
     en: 'If there is immediate danger: ask them to call 120 or 110 now, or help them do so with their agreement; ask where they are, ask someone nearby to stay with them, and move dangerous items away.',
   },
   {
@@ -43,7 +43,7 @@ export const CRISIS_PROTOCOL: Bilingual[] = [
     en: 'Stay in contact: keep talking, agree when you will next be in touch, and recommend an in-person visit soon when needed.',
   },
   {
-    zh: '记录与求助：点击“我已知悉”，在病历中记录你的评估和处置。需要平台协助时联系运营支持。平台不会自动向任何外部机构报告。',
+    zh: '记录与求助：点击“我已知悉”，在病历中记录您的评估和处置。需要平台协助时联系运营支持。平台不会自动向任何外部机构报告。',
     en: 'Record and ask for support: tap “I have seen this”, and record your assessment and actions in the notes. Contact operator support if you need the platform’s help. The platform never reports anything to outside bodies by itself.',
   },
 ];

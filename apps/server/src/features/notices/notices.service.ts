@@ -21,7 +21,7 @@ const TEXTS: Record<
   'consultation.requested': {
     title: { zh: '新的问诊请求', en: 'New consultation request' },
     body: {
-      zh: '有患者向你发起了问诊，请及时查看并接诊。',
+      zh: '有患者向您发起了问诊，请及时查看并接诊。',
       en: 'A patient has asked you for a consultation. Please review it.',
     },
     link: (d) => `/consultations/${String(d.consultationId)}`,
@@ -59,7 +59,7 @@ const TEXTS: Record<
   'consultation.attention': {
     title: { zh: '请尽快查看问诊', en: 'A consultation needs your attention' },
     body: {
-      zh: '一位患者的最新消息可能需要你优先关注，请尽快打开问诊查看。',
+      zh: '一位患者的最新消息可能需要您优先关注，请尽快打开问诊查看。',
       en: 'A patient’s latest message may need your prompt attention. Please open the consultation soon.',
     },
     link: (d) => `/consultations/${String(d.consultationId)}`,
@@ -72,13 +72,13 @@ const TEXTS: Record<
   // Calls: that someone is calling, or called, and in which consultation; never who (CON-2, push payloads too).
   'call.incoming': {
     title: { zh: '来电', en: 'Incoming call' },
-    body: { zh: '问诊中有人正在呼叫你，点击接听。', en: 'Someone is calling you in a consultation. Tap to answer.' },
+    body: { zh: '问诊中有人正在呼叫您，点击接听。', en: 'Someone is calling you in a consultation. Tap to answer.' },
     link: (d) => `/consultations/${String(d.consultationId)}`,
   },
   'call.missed': {
     title: { zh: '未接来电', en: 'Missed call' },
     body: {
-      zh: '你错过了问诊中的一通来电，可以回拨或发消息。',
+      zh: '您错过了问诊中的一通来电，可以回拨或发消息。',
       en: 'You missed a call in a consultation. Call back or send a message.',
     },
     link: (d) => `/consultations/${String(d.consultationId)}`,
@@ -86,7 +86,7 @@ const TEXTS: Record<
   'onboarding.approved': {
     title: { zh: '入驻审核已通过', en: 'Your application is approved' },
     body: {
-      zh: '你的资质已核验通过，公开主页已上线，患者现在可以找到你。',
+      zh: '您的资质已核验通过，公开主页已上线，患者现在可以找到您。',
       en: 'Your credentials are verified and your public profile is live; patients can now find you.',
     },
     link: '/onboarding/status',
@@ -94,7 +94,7 @@ const TEXTS: Record<
   'onboarding.changes_requested': {
     title: { zh: '入驻申请需要修改', en: 'Your application needs changes' },
     body: {
-      zh: '审核人员请你修改部分信息，请查看原因并重新提交。',
+      zh: '审核人员请您修改部分信息，请查看原因并重新提交。',
       en: 'A reviewer asked for changes. See the reason and resubmit.',
     },
     link: '/onboarding/status',
@@ -102,7 +102,7 @@ const TEXTS: Record<
   'onboarding.rejected': {
     title: { zh: '入驻申请未通过', en: 'Your application was not approved' },
     body: {
-      zh: '很遗憾，你的入驻申请未通过，点击查看原因。如有疑问请联系客服。',
+      zh: '很遗憾，您的入驻申请未通过，点击查看原因。如有疑问请联系客服。',
       en: 'Unfortunately your application was not approved. See the reason; contact support with questions.',
     },
     link: '/onboarding/status',

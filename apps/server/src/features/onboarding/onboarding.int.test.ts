@@ -90,7 +90,7 @@ describe('the application (doctor side)', () => {
     const missing = await post(t, '/api/onboarding/application/submit', {}, cookie);
     expect(missing.statusCode).toBe(400);
     expect(missing.json().error).toMatchObject({ code: 'APPLICATION_INCOMPLETE', field: 'basic.idNumber' });
-    expect(missing.json().error.message).toMatch(/身份证号.*核验你的真实身份/);
+    expect(missing.json().error.message).toMatch(/身份证号.*核验您的真实身份/);
     const en = await post(t, '/api/onboarding/application/submit', {}, cookie, { 'accept-language': 'en' });
     expect(en.json().error.message).toMatch(/Resident ID number.*verify who you are/);
     const mine = (await get(t, '/api/onboarding/application', cookie)).json();

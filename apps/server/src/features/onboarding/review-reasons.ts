@@ -5,7 +5,7 @@ export const REVIEW_REASONS = [
     decision: 'approve',
     label: { zh: '资质核验通过', en: 'Credentials verified' },
     suggestedText: {
-      zh: '你的身份和执业资质已核验通过，欢迎加入安心。',
+      zh: '您的身份和执业资质已核验通过，欢迎加入安心。',
       en: 'Your identity and credentials are verified. Welcome to Anxin.',
     },
   },

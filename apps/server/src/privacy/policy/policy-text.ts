@@ -56,7 +56,7 @@ const CATEGORY_LABELS: Record<string, { zh: string; en: string }> = {
     en: 'Automated pre-check results (advice only; a person decides)',
   },
   'health.consultation': {
-    zh: '问诊咨询内容（你描述的问题、消息）——医疗健康信息，属于敏感个人信息',
+    zh: '问诊咨询内容（您描述的问题、消息）——医疗健康信息，属于敏感个人信息',
     en: 'Consultation content (your concern and messages): health data, which is sensitive',
   },
   'notice.record': { zh: '站内通知的阅读状态', en: 'In-app notices and whether you read them' },

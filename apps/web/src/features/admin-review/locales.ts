@@ -203,7 +203,7 @@ const zhCN = {
   },
   decision: {
     title: '审核决定',
-    intro: '请核对申请信息和预检提示后作出决定。医生会看到结果和你填写的说明。',
+    intro: '请核对申请信息和预检提示后作出决定。医生会看到结果和您填写的说明。',
     approve: '通过',
     request_changes: '需修改',
     reject: '不通过',
@@ -214,8 +214,8 @@ const zhCN = {
     },
     consequence: {
       approve: '通过后，医生的资料将在平台公开展示，患者可以找到并预约。',
-      request_changes: '医生会看到你的说明，修改后可以重新提交审核。',
-      reject: '医生会看到审核未通过及你的说明。请写清原因，方便医生理解。',
+      request_changes: '医生会看到您的说明，修改后可以重新提交审核。',
+      reject: '医生会看到审核未通过及您的说明。请写清原因，方便医生理解。',
     },
     applicant: '申请人：{{name}}',
     reasonLabel: '理由',

@@ -11,7 +11,7 @@ const zh = {
       titleVoice: '发起语音通话',
       titleVideo: '发起视频通话',
       titleAnswer: '接听来电',
-      mic: '通话需要使用你的麦克风，仅用于本次通话，挂断后立即停止。',
+      mic: '通话需要使用您的麦克风，仅用于本次通话，挂断后立即停止。',
       camera: '视频通话还需要使用摄像头，仅用于本次通话，挂断后立即关闭。',
       neverRecorded: '通话不会被录音或录像，平台只保存通话的时间、时长和结果。',
       continue: '继续',
@@ -19,7 +19,7 @@ const zh = {
     },
     problem: {
       cameraTitle: '无法使用摄像头',
-      cameraBody: '你没有允许使用摄像头，或摄像头暂时不可用。可以改为语音通话，对方仍能听到你的声音。',
+      cameraBody: '您没有允许使用摄像头，或摄像头暂时不可用。可以改为语音通话，对方仍能听到您的声音。',
       voiceInstead: '改为语音通话',
       micTitle: '需要麦克风权限',
       deviceTitle: '暂时无法开始通话',
@@ -34,8 +34,8 @@ const zh = {
     incoming: {
       titleVoice: '语音来电',
       titleVideo: '视频来电',
-      fromDoctor: '你的医生正在呼叫你',
-      fromPatient: '患者正在呼叫你',
+      fromDoctor: '您的医生正在呼叫您',
+      fromPatient: '患者正在呼叫您',
       purpose: '接听后会使用麦克风{{camera}}，仅用于本次通话；通话不会被录音或录像。',
       purposeCamera: '和摄像头',
       accept: '接听',
@@ -103,7 +103,7 @@ const zh = {
       never: '通话不录音、不录像',
     },
     errors: {
-      socket: '通话服务暂时连不上，正在重试。你仍可以发送文字消息。',
+      socket: '通话服务暂时连不上，正在重试。您仍可以发送文字消息。',
     },
     unsupported: '当前浏览器不支持语音和视频通话，请使用最新版的 Chrome、Edge、Safari 或微信内置浏览器。',
   },
