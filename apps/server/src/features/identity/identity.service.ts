@@ -204,7 +204,9 @@ export class IdentityService {
       user = user ?? (await repo.findUserById(trx, userId))!;
       const stage =
         input.app !== 'staff' ? 'active' : user.totp_enrolled_at ? 'totp_required' : 'totp_enrolment_required';
-      const issued = await this.createSession(trx, userId, input.app, stage, Boolean(input.keepSignedIn), meta);
+      // Staff never stay signed in, whatever the request asks for (createSession enforces it too).
+      const keepSignedIn = input.app !== 'staff' && Boolean(input.keepSignedIn);
+      const issued = await this.createSession(trx, userId, input.app, stage, keepSignedIn, meta);
       await appendAudit(
         trx,
         {

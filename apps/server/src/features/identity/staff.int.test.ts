@@ -16,7 +16,7 @@ function totpNow(secret: string, stepsAhead = 0) {
 }
 
 /** admin:create → enrolment link → authenticator bound → phone code → TOTP: returns a full staff cookie. */
-async function staffMember(roles: StaffRole[]) {
+async function staffMember(roles: StaffRole[], verifyExtra: Record<string, unknown> = {}) {
   const phone = testPhone();
   const { enrolmentLink } = await t.app.services.staff.createStaff({ phone, roles, grantedBy: null });
   const token = new URL(enrolmentLink).hash.replace('#token=', '');
@@ -27,13 +27,29 @@ async function staffMember(roles: StaffRole[]) {
   expect(otpauthUri).not.toContain(phone);
   expect((await post(t, '/api/auth/enrolment/finish', { token, code: totpNow(secretBase32) })).statusCode).toBe(200);
   expect((await post(t, '/api/auth/code', { phone, app: 'staff' })).statusCode).toBe(200);
-  const verified = await post(t, '/api/auth/verify', { phone, app: 'staff', code: t.sms.latestCodeFor(phone) });
+  const verified = await post(t, '/api/auth/verify', {
+    phone,
+    app: 'staff',
+    code: t.sms.latestCodeFor(phone),
+    ...verifyExtra,
+  });
   expect(verified.json().stage).toBe('totp_required');
   const pending = sessionCookie(verified);
+  const pendingCookie = verified.cookies.find((c) => c.name === 'anxin_session')!;
   // Enrolment used this step's code, which now works no more; the next step's code is accepted (clock drift window).
   const full = await post(t, '/api/auth/totp', { code: totpNow(secretBase32, 1) }, pending);
   expect(full.statusCode).toBe(200);
-  return { phone, secretBase32, token, pending, cookie: sessionCookie(full), me: full.json() };
+  const fullCookie = full.cookies.find((c) => c.name === 'anxin_session')!;
+  return {
+    phone,
+    secretBase32,
+    token,
+    pending,
+    pendingCookie,
+    fullCookie,
+    cookie: sessionCookie(full),
+    me: full.json(),
+  };
 }
 
 describe('staff sign-in and roles', () => {
@@ -43,6 +59,31 @@ describe('staff sign-in and roles', () => {
     expect(s.cookie).not.toBe(s.pending);
     expect((await get(t, '/api/me', s.pending)).statusCode).toBe(401);
     expect((await get(t, '/api/admin/dev-outbox', s.cookie)).statusCode).toBe(200);
+  });
+
+  it('ACC-4: staff never stay signed in: keepSignedIn in the request is ignored at both steps and the audit says so', async () => {
+    const s = await staffMember(['support'], { keepSignedIn: true });
+    // Browser-session cookies only (no Max-Age), at the SMS step and after the authenticator.
+    expect(s.pendingCookie.maxAge).toBeUndefined();
+    expect(s.fullCookie.maxAge).toBeUndefined();
+    const sessions = await t.db
+      .selectFrom('sessions')
+      .select(['keep_signed_in', 'stage', 'created_at', 'absolute_expires_at', 'idle_timeout_seconds'])
+      .where('user_id', '=', s.me.id)
+      .execute();
+    expect(sessions).toHaveLength(2);
+    for (const row of sessions) expect(row.keep_signed_in).toBe(false);
+    const active = sessions.find((r) => r.stage === 'active')!;
+    const lifetime = new Date(active.absolute_expires_at).getTime() - new Date(active.created_at).getTime();
+    expect(lifetime).toBe(t.config.session.staffAbsoluteHours * 3600_000);
+    expect(active.idle_timeout_seconds).toBe(t.config.session.staffIdleMinutes * 60);
+    const signIn = await t.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'auth.sign_in')
+      .where('subject_id', '=', s.me.id)
+      .executeTakeFirstOrThrow();
+    expect(signIn.details).toMatchObject({ app: 'staff', keepSignedIn: false });
   });
 
   it('SEC-1: before the second factor, staff routes are closed', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, get, policyProof, post, signIn, type TestApp } from '../../../test/harness.js';
 import { PolicyService } from './policy.service.js';
 import { sha256Hex } from './policy-text.js';
+import { TERMS } from './terms-text.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -20,6 +21,39 @@ describe('privacy policy and consent', () => {
     expect(zh.textSha256).toBe(sha256Hex(zh.text));
     expect(en.textSha256).toBe(sha256Hex(en.text));
     expect(zh.summary.length).toBeGreaterThan(20);
+  });
+
+  it('POL-1: the user agreement is its own public document, not the policy again, with the operator contact', async () => {
+    const policyZh = (await get(t, '/api/policy/current?locale=zh-CN')).json();
+    const zh = await get(t, '/api/policy/terms?locale=zh-CN');
+    expect(zh.statusCode).toBe(200);
+    const terms = zh.json();
+    expect(terms.title).toBe('安心用户协议');
+    expect(terms.title).not.toBe(policyZh.title);
+    expect(terms.text).not.toBe(policyZh.text);
+    expect(terms.textSha256).toBe(sha256Hex(terms.text));
+    // Not an emergency service, the follow-up-only rule for doctors, PRC law, the operator from config.
+    for (const needle of ['120', '110', '12356', '复诊', '中华人民共和国法律', t.config.operator.hotline])
+      expect(terms.text).toContain(needle);
+    expect(terms.text).toContain(t.config.operator.email);
+    expect(terms.operator).toEqual(t.config.operator);
+    const en = (await get(t, '/api/policy/terms', undefined, { 'accept-language': 'en' })).json();
+    expect(en.locale).toBe('en');
+    expect(en.text).toMatch(/not an emergency service/);
+    expect(en.text).toContain(t.config.operator.name);
+    expect(en.text).not.toBe(terms.text);
+  });
+
+  it('POL-1: the one consent step records the user agreement in force with the policy consent, in its audit entry', async () => {
+    const { me } = await signIn(t);
+    const entry = await t.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'consent.policy_accepted')
+      .where('subject_id', '=', me.id)
+      .executeTakeFirstOrThrow();
+    expect(entry.details).toMatchObject({ termsVersion: TERMS.version });
+    expect((await get(t, '/api/policy/terms')).json().version).toBe(TERMS.version);
   });
 
   it('POL-1: the policy is public, but nothing else answers before sign-in', async () => {

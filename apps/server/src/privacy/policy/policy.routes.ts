@@ -34,6 +34,20 @@ export async function policyRoutes(fastify: FastifyInstance, opts: { policy: Pol
     async (req) => policy.document(req.query.locale ?? req.locale),
   );
 
+  app.get(
+    '/api/policy/terms',
+    {
+      config: { access: access.public },
+      schema: {
+        tags,
+        summary: 'The user agreement (《用户协议》), a document of its own (POL-1)',
+        querystring: Type.Object({ locale: Type.Optional(Locale) }),
+        response: { 200: PolicyDocument },
+      },
+    },
+    async (req) => policy.terms(req.query.locale ?? req.locale),
+  );
+
   app.post(
     '/api/consents/policy',
     {

@@ -15,6 +15,7 @@ import type { Clock } from '../../platform/clock.js';
 import { appendAudit } from '../audit/audit.js';
 import { generatePolicy, sha256Hex, type OperatorInfo } from './policy-text.js';
 import { SENSITIVE_CONSENTS } from './sensitive-consents.js';
+import { generateTerms, TERMS } from './terms-text.js';
 import * as repo from './policy.repo.js';
 
 /** Changes take effect 7 days after notice (POL-2); the very first version takes effect at once. */
@@ -110,6 +111,21 @@ export class PolicyService {
     };
   }
 
+  /** The user agreement (《用户协议》): its own document, in the same shape so the apps read it like the policy. */
+  terms(locale: Locale): PolicyDocument {
+    const text = generateTerms(this.deps.operator)[locale === 'zh-CN' ? 'zh' : 'en'];
+    const effectiveAt = new Date(TERMS.effectiveAt).toISOString();
+    return {
+      version: TERMS.version,
+      locale,
+      ...text,
+      textSha256: sha256Hex(text.text),
+      publishedAt: effectiveAt,
+      effectiveAt,
+      operator: this.deps.operator,
+    };
+  }
+
   /** The proof must name the version in effect and the hash of exactly the text we showed in that language. */
   async checkPolicyProof(db: Queryable, proof: ConsentProof | undefined): Promise<void> {
     if (!proof) throw new AppError('POLICY_CONSENT_REQUIRED');
@@ -164,7 +180,13 @@ export class PolicyService {
         actorRole: null,
         subjectId: userId,
         requestId: meta.requestId,
-        details: { version: proof.version, consentId: id, purpose: what.purpose },
+        // The consent step asks for the policy and the user agreement together: the agreement in force is recorded with it.
+        details: {
+          version: proof.version,
+          consentId: id,
+          purpose: what.purpose,
+          ...(what.kind === 'policy' ? { termsVersion: TERMS.version } : {}),
+        },
       },
       now,
     );
