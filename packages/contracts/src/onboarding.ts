@@ -319,6 +319,20 @@ export const PublicDoctor = Type.Object(
 export type PublicDoctor = Type.Static<typeof PublicDoctor>;
 export const PublicDoctorList = Type.Object({ doctors: Type.Array(PublicDoctor) });
 
+/** Longest directory search taken, in characters (the server also bounds the number of words). */
+export const DIRECTORY_SEARCH_MAX_LENGTH = 40;
+/** A directory search: words matched against name, title, hospital, department and expertise tags. */
+export const DirectoryQuery = Type.Object(
+  {
+    q: Type.Optional(Type.String({ maxLength: DIRECTORY_SEARCH_MAX_LENGTH })),
+    /** One expertise tag, matched exactly. */
+    expertise: Type.Optional(Type.String({ maxLength: 20 })),
+    type: Type.Optional(PractitionerType),
+  },
+  { additionalProperties: false },
+);
+export type DirectoryQuery = Type.Static<typeof DirectoryQuery>;
+
 export const Notice = Type.Object({
   id: Type.String(),
   kind: Type.String(),

@@ -9,3 +9,4 @@ export * from './rule-result.js';
 export * from './media.js';
 export * from './calls/call-machine.js';
 export * from './notify-policy.js';
+export * from './directory.js';

@@ -11,6 +11,7 @@ import type {
   RequestConsultationBody,
   SendMessageBody,
 } from '@anxin/contracts';
+import { mayConsultOnline } from '@anxin/domain';
 import type { Selectable } from 'kysely';
 import type { Db, Queryable, Tx } from '../../db/database.js';
 import type { ConsultationsTable } from '../../db/schema.js';
@@ -202,7 +203,8 @@ export class ConsultationService {
     if (!doctor) throw new AppError('DOCTOR_NOT_FOUND');
     const counselling = doctor.practitioner_type === 'counsellor';
     // Internet diagnosis and treatment is for follow-ups; a first visit belongs in person (counselling excepted).
-    if (!body.isFollowUp && !counselling) throw new AppError('FIRST_VISIT_IN_PERSON');
+    // The apps show the same rule (from @anxin/domain) before anything is typed.
+    if (!mayConsultOnline(doctor.practitioner_type, body.isFollowUp)) throw new AppError('FIRST_VISIT_IN_PERSON');
     const id = crypto.randomUUID();
     const now = clock.now();
     await db.transaction().execute(async (trx) => {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { PractitionerType, PublicDoctor, PublicDoctorList } from '@anxin/contracts';
+import { DirectoryQuery, PublicDoctor, PublicDoctorList } from '@anxin/contracts';
 import { access } from '../../platform/access.js';
 import { sendImage } from '../onboarding/onboarding.routes.js';
 import type { DirectoryService } from './directory.service.js';
@@ -17,12 +17,9 @@ export async function directoryRoutes(fastify: FastifyInstance, opts: { director
       config: { access: access.public },
       schema: {
         tags,
-        summary: 'Approved doctors (public fields only, ONB-5)',
-        querystring: Type.Object({
-          q: Type.Optional(Type.String({ maxLength: 40 })),
-          expertise: Type.Optional(Type.String({ maxLength: 20 })),
-          type: Type.Optional(PractitionerType),
-        }),
+        summary:
+          'Approved doctors matching a search of name, title, hospital, department and expertise (public fields only, ONB-5)',
+        querystring: DirectoryQuery,
         response: { 200: PublicDoctorList },
       },
     },

@@ -1,9 +1,11 @@
-import type { PublicDoctor } from '@anxin/contracts';
+import type { PractitionerType, PublicDoctor } from '@anxin/contracts';
+import { directorySearchTerms } from '@anxin/domain';
 import type { Db } from '../../db/database.js';
 import type { DoctorProfilesTable } from '../../db/schema.js';
 import type { Selectable } from 'kysely';
 import { AppError } from '../../platform/errors.js';
 import type { PhotoStore } from '../onboarding/photo.store.js';
+import * as repo from './directory.repo.js';
 
 /**
  * The public face of approved doctors (ONB-5). It reads only the doctor_profiles table, which holds only public
@@ -34,45 +36,24 @@ export class DirectoryService {
     };
   }
 
-  async list(filter: {
-    q?: string;
-    expertise?: string;
-    type?: PublicDoctor['practitionerType'];
-  }): Promise<PublicDoctor[]> {
-    let query = this.deps.db
-      .selectFrom('doctor_profiles')
-      .innerJoin('users', 'users.id', 'doctor_profiles.user_id')
-      .selectAll('doctor_profiles')
-      .where('users.status', '=', 'active');
-    if (filter.q)
-      query = query.where('doctor_profiles.name', 'ilike', `%${filter.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
-    if (filter.type) query = query.where('doctor_profiles.practitioner_type', '=', filter.type);
-    if (filter.expertise)
-      query = query.where((eb) => eb(eb.val(filter.expertise!), '=', eb.fn.any('doctor_profiles.expertise')));
-    const rows = await query.orderBy('doctor_profiles.verified_at', 'desc').limit(200).execute();
+  /** `q` is what the visitor typed: split into words (see directorySearchTerms), each of which must match. */
+  async list(filter: { q?: string; expertise?: string; type?: PractitionerType }): Promise<PublicDoctor[]> {
+    const rows = await repo.listPublic(this.deps.db, {
+      terms: directorySearchTerms(filter.q),
+      type: filter.type,
+      expertise: filter.expertise?.trim() || undefined,
+    });
     return rows.map((r) => this.toPublic(r));
   }
 
   async get(id: string): Promise<PublicDoctor> {
-    const row = await this.deps.db
-      .selectFrom('doctor_profiles')
-      .innerJoin('users', 'users.id', 'doctor_profiles.user_id')
-      .selectAll('doctor_profiles')
-      .where('doctor_profiles.user_id', '=', id)
-      .where('users.status', '=', 'active')
-      .executeTakeFirst();
+    const row = await repo.findPublic(this.deps.db, id);
     if (!row) throw new AppError('DOCTOR_NOT_FOUND');
     return this.toPublic(row);
   }
 
   async avatar(id: string) {
-    const row = await this.deps.db
-      .selectFrom('doctor_profiles')
-      .innerJoin('users', 'users.id', 'doctor_profiles.user_id')
-      .select('doctor_profiles.avatar_blob_id')
-      .where('doctor_profiles.user_id', '=', id)
-      .where('users.status', '=', 'active')
-      .executeTakeFirst();
+    const row = await repo.findAvatarBlob(this.deps.db, id);
     if (!row?.avatar_blob_id) throw new AppError('DOCTOR_NOT_FOUND');
     return this.deps.photos.read(this.deps.db, row.avatar_blob_id, 'thumb');
   }

@@ -1,0 +1,55 @@
+import type { PractitionerType } from '@anxin/contracts';
+import type { Queryable } from '../../db/database.js';
+
+/** LIKE pattern matching `text` anywhere, with its own %, _ and \ taken literally. */
+export const containsPattern = (text: string) => `%${text.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+
+/** Most doctors one directory page lists. */
+const LIST_LIMIT = 200;
+
+/** Approved doctors whose account is active (a disabled account leaves every public route at once). */
+function activeProfiles(db: Queryable) {
+  return db
+    .selectFrom('doctor_profiles')
+    .innerJoin('users', 'users.id', 'doctor_profiles.user_id')
+    .where('users.status', '=', 'active');
+}
+
+/**
+ * Approved doctors matching every search term in their name, title, hospital, department or an expertise tag
+ * (case-insensitive, anywhere in the text), of one type and with one exact tag if asked, newest verified first.
+ * One pass over doctor_profiles, which holds a few thousand short rows at most: tags are joined with a newline,
+ * which no term contains, so a term never matches across two tags.
+ */
+export function listPublic(db: Queryable, filter: { terms: string[]; type?: PractitionerType; expertise?: string }) {
+  let query = activeProfiles(db).selectAll('doctor_profiles');
+  for (const term of filter.terms) {
+    const pattern = containsPattern(term);
+    query = query.where((eb) =>
+      eb.or([
+        eb('doctor_profiles.name', 'ilike', pattern),
+        eb('doctor_profiles.title', 'ilike', pattern),
+        eb('doctor_profiles.hospital', 'ilike', pattern),
+        eb('doctor_profiles.department', 'ilike', pattern),
+        eb(eb.fn('array_to_string', ['doctor_profiles.expertise', eb.val('\n')]), 'ilike', pattern),
+      ]),
+    );
+  }
+  if (filter.type) query = query.where('doctor_profiles.practitioner_type', '=', filter.type);
+  if (filter.expertise) {
+    const tag = filter.expertise;
+    query = query.where((eb) => eb(eb.val(tag), '=', eb.fn.any('doctor_profiles.expertise')));
+  }
+  return query.orderBy('doctor_profiles.verified_at', 'desc').limit(LIST_LIMIT).execute();
+}
+
+export function findPublic(db: Queryable, id: string) {
+  return activeProfiles(db).selectAll('doctor_profiles').where('doctor_profiles.user_id', '=', id).executeTakeFirst();
+}
+
+export function findAvatarBlob(db: Queryable, id: string) {
+  return activeProfiles(db)
+    .select('doctor_profiles.avatar_blob_id')
+    .where('doctor_profiles.user_id', '=', id)
+    .executeTakeFirst();
+}
