@@ -34,6 +34,35 @@ export const PolicyStatus = Type.Object({
   needsAcceptance: Type.Boolean(),
 });
 
+/** Age bands a patient may share with their doctors (never a birth date). */
+export const AGE_BANDS: readonly AgeBand[] = [
+  'under-18',
+  '18-19',
+  '20-29',
+  '30-39',
+  '40-49',
+  '50-59',
+  '60-69',
+  '70-plus',
+];
+export const AgeBand = Type.Union([
+  Type.Literal('under-18'),
+  Type.Literal('18-19'),
+  Type.Literal('20-29'),
+  Type.Literal('30-39'),
+  Type.Literal('40-49'),
+  Type.Literal('50-59'),
+  Type.Literal('60-69'),
+  Type.Literal('70-plus'),
+]);
+export type AgeBand = Type.Static<typeof AgeBand>;
+export const Sex = Type.Union([Type.Literal('female'), Type.Literal('male')]);
+export type Sex = Type.Static<typeof Sex>;
+
+/** An approved doctor's own name and title, from the profile the review approved. */
+export const OwnDoctorProfile = Type.Object({ name: Type.String(), title: Type.Union([Type.String(), Type.Null()]) });
+export type OwnDoctorProfile = Type.Static<typeof OwnDoctorProfile>;
+
 export const Me = Type.Object({
   id: Type.String(),
   app: AppKind,
@@ -46,12 +75,20 @@ export const Me = Type.Object({
   stage: Type.Union([Type.Literal('active'), Type.Literal('totp_required'), Type.Literal('totp_enrolment_required')]),
   policy: PolicyStatus,
   sensitiveConsents: Type.Array(Type.String()),
+  /** Patients: what they chose to share with the doctors they consult (null: not shared). */
+  ageBand: Type.Union([AgeBand, Type.Null()]),
+  sex: Type.Union([Sex, Type.Null()]),
+  /** Doctors: their approved profile (null until approved). */
+  doctorProfile: Type.Union([OwnDoctorProfile, Type.Null()]),
 });
 export type Me = Type.Static<typeof Me>;
 
 export const UpdateMeBody = Type.Object({
   displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
   locale: Type.Optional(Locale),
+  /** Patients only: share an age band or sex with their doctors, or stop sharing it (null). */
+  ageBand: Type.Optional(Type.Union([AgeBand, Type.Null()])),
+  sex: Type.Optional(Type.Union([Sex, Type.Null()])),
 });
 export type UpdateMeBody = Type.Static<typeof UpdateMeBody>;
 

@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import { AgeBand, Sex } from './auth.js';
 import { PractitionerType } from './onboarding.js';
 
 export const ConsultationStatus = Type.Union([
@@ -38,8 +39,21 @@ export const ConsultationSummary = Type.Object({
   /** Messages from the other side I have not read. */
   unread: Type.Integer(),
   lastMessageAt: Type.Union([Type.String(), Type.Null()]),
-  /** The patient; `name` is the display name they chose, shown to their doctor only (null if none). */
-  patient: Type.Object({ id: Type.String(), name: Type.Union([Type.String(), Type.Null()]) }),
+  /**
+   * The patient as their doctor sees them (the fields are null for the patient themself): `name` is the display
+   * name they chose, `code` a stable case code for this doctor and patient (shown when there is no name; derived
+   * from the two random ids, so it says nothing about who the patient is), `ageBand` and `sex` only if the patient
+   * chose to share them.
+   */
+  patient: Type.Object({
+    id: Type.String(),
+    name: Type.Union([Type.String(), Type.Null()]),
+    code: Type.String(),
+    ageBand: Type.Union([AgeBand, Type.Null()]),
+    sex: Type.Union([Sex, Type.Null()]),
+  }),
+  /** The start of the patient's description given with the request (the full text is in the detail). */
+  concernSummary: Type.String(),
   /** Who ended it: the doctor, or the platform after the configured quiet period. */
   endedReason: Type.Union([Type.Literal('doctor'), Type.Literal('idle'), Type.Null()]),
   /** The consultation this one follows up, if any. */

@@ -22,6 +22,8 @@ export interface UsersTable {
   phone_bidx: Buffer;
   phone_enc: Buffer;
   display_name_enc: Buffer | null;
+  age_band_enc: Buffer | null;
+  sex_enc: Buffer | null;
   locale: Generated<'zh-CN' | 'en'>;
   status: Generated<'active' | 'disabled' | 'cancelled'>;
   totp_secret_enc: Buffer | null;

@@ -326,7 +326,10 @@ describe('idle end and follow-ups', () => {
     const queueRes = await get(t, '/api/consultations', psychiatrist.cookie);
     expect(queueRes.statusCode, queueRes.body).toBe(200);
     const queue = queueRes.json().consultations;
-    expect(queue.find((c: { id: string }) => c.id === res.json().id).patient).toEqual({ id: patient.id, name: '小林' });
+    expect(queue.find((c: { id: string }) => c.id === res.json().id).patient).toMatchObject({
+      id: patient.id,
+      name: '小林',
+    });
     expect((await get(t, `/api/consultations/${id}`, patient.cookie)).json().patient.name).toBeNull();
     // Only that patient can follow it up; the doctor cannot; bad input is a clear 400.
     const stranger = await consentedPatient();

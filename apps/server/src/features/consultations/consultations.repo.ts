@@ -40,11 +40,31 @@ export function listForUser(db: Queryable, userId: string, role: 'doctor' | 'pat
       'doctor_profiles.practitioner_type',
       'consultation_reads.last_read_seq',
       'patient.display_name_enc as patient_name_enc',
+      'patient.age_band_enc as patient_age_band_enc',
+      'patient.sex_enc as patient_sex_enc',
     ])
     .where(role === 'doctor' ? 'consultations.doctor_id' : 'consultations.patient_id', '=', userId)
     .orderBy('consultations.created_at', 'desc')
     .limit(200)
     .execute();
+}
+
+/**
+ * The patient's shared fields (display name, age band, sex) as ciphertext, only through a consultation the user
+ * takes part in (ownership in the WHERE).
+ */
+export function patientOfParticipant(db: Queryable, id: string, userId: string) {
+  return db
+    .selectFrom('consultations')
+    .innerJoin('users as patient', 'patient.id', 'consultations.patient_id')
+    .select([
+      'patient.display_name_enc as patient_name_enc',
+      'patient.age_band_enc as patient_age_band_enc',
+      'patient.sex_enc as patient_sex_enc',
+    ])
+    .where('consultations.id', '=', id)
+    .where((eb) => eb.or([eb('consultations.patient_id', '=', userId), eb('consultations.doctor_id', '=', userId)]))
+    .executeTakeFirst();
 }
 
 export function findMessageByClientId(db: Queryable, consultationId: string, clientId: string) {

@@ -11,7 +11,7 @@ import type {
   RequestConsultationBody,
   SendMessageBody,
 } from '@anxin/contracts';
-import { mayConsultOnline } from '@anxin/domain';
+import { caseCode, mayConsultOnline, summarizeConcern } from '@anxin/domain';
 import type { Selectable } from 'kysely';
 import type { Db, Queryable, Tx } from '../../db/database.js';
 import type { ConsultationsTable } from '../../db/schema.js';
@@ -29,6 +29,20 @@ import type { MediaStore } from './media.store.js';
 type StoredFile = Awaited<ReturnType<MediaStore['write']>>[number];
 
 type Row = Selectable<ConsultationsTable>;
+
+/** The patient's shared fields as read with a consultation (ciphertext under the patient's key). */
+interface PatientShared {
+  patient_name_enc: Buffer | null;
+  patient_age_band_enc: Buffer | null;
+  patient_sex_enc: Buffer | null;
+}
+
+/**
+ * The patient's case code for this doctor: the same on every screen and every consultation with this doctor,
+ * different with another doctor, and derived only from the two random ids (nothing about the person).
+ */
+const caseCodeOf = (doctorId: string, patientId: string) =>
+  caseCode(crypto.createHash('sha256').update(`anxin:case-code:v1:${doctorId}:${patientId}`).digest());
 
 /** Each consultation is its own data subject: its key protects the concern and every message. */
 const field = (column: string, rowId: string) => ({ table: 'consultations', column, rowId });
@@ -396,26 +410,22 @@ export class ConsultationService {
       doctor_name: string;
       practitioner_type: ConsultationSummary['doctor']['practitionerType'];
       last_read_seq: number | null;
-      patient_name_enc: Buffer | null;
-    },
+    } & PatientShared,
     userId: string,
   ): Promise<ConsultationSummary> {
-    // The doctor sees the name the patient chose to be called (if any); the patient sees the doctor's profile.
-    const patientName =
-      userId === row.doctor_id && row.patient_name_enc
-        ? await this.deps.keys
-            .decryptText(
-              db,
-              row.patient_id,
-              { table: 'users', column: 'display_name_enc', rowId: row.patient_id },
-              row.patient_name_enc,
-            )
+    // The doctor sees what the patient chose to share: the name they chose to be called, an age band and sex (each
+    // only if set); the patient sees the doctor's profile.
+    const shared = async (column: 'display_name_enc' | 'age_band_enc' | 'sex_enc', blob: Buffer | null) =>
+      userId === row.doctor_id && blob
+        ? this.deps.keys
+            .decryptText(db, row.patient_id, { table: 'users', column, rowId: row.patient_id }, blob)
             .catch((err: unknown) => {
-              // The patient's account was erased: the record stays (its own retention), the name does not.
+              // The patient's account was erased: the record stays (its own retention), what they shared does not.
               if (err instanceof AppError && err.code === 'DATA_ERASED') return null;
               throw err;
             })
         : null;
+    const concern = await this.deps.keys.decryptText(db, row.id, field('concern_enc', row.id), row.concern_enc);
     return {
       id: row.id,
       status: row.status,
@@ -432,7 +442,14 @@ export class ConsultationService {
           ? await repo.unreadCount(db, row.id, userId, row.last_read_seq ?? 0)
           : 0,
       lastMessageAt: row.last_message_at ? new Date(row.last_message_at).toISOString() : null,
-      patient: { id: row.patient_id, name: patientName },
+      patient: {
+        id: row.patient_id,
+        name: await shared('display_name_enc', row.patient_name_enc),
+        code: caseCodeOf(row.doctor_id, row.patient_id),
+        ageBand: (await shared('age_band_enc', row.patient_age_band_enc)) as ConsultationSummary['patient']['ageBand'],
+        sex: (await shared('sex_enc', row.patient_sex_enc)) as ConsultationSummary['patient']['sex'],
+      },
+      concernSummary: summarizeConcern(concern),
       endedReason: row.ended_reason,
       followUpOf: row.follow_up_of,
     };
@@ -462,11 +479,7 @@ export class ConsultationService {
       .where('user_id', '=', row.doctor_id)
       .executeTakeFirst();
     const lastRead = await repo.readSeqOf(db, id, actor.userId);
-    const patientRow = await db
-      .selectFrom('users')
-      .select('display_name_enc')
-      .where('id', '=', row.patient_id)
-      .executeTakeFirst();
+    const patient = await repo.patientOfParticipant(db, id, actor.userId);
     const other = actor.userId === row.doctor_id ? row.patient_id : row.doctor_id;
     return {
       ...(await this.summary(
@@ -476,7 +489,9 @@ export class ConsultationService {
           doctor_name: profile?.name ?? '',
           practitioner_type: profile?.practitioner_type ?? 'psychiatrist',
           last_read_seq: lastRead,
-          patient_name_enc: patientRow?.display_name_enc ?? null,
+          patient_name_enc: patient?.patient_name_enc ?? null,
+          patient_age_band_enc: patient?.patient_age_band_enc ?? null,
+          patient_sex_enc: patient?.patient_sex_enc ?? null,
         },
         actor.userId,
       )),

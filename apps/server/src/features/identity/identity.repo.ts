@@ -15,6 +15,11 @@ export function findUserById(db: Queryable, id: string) {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** A doctor's own approved profile (none until the review approved it). */
+export function findOwnDoctorProfile(db: Queryable, userId: string) {
+  return db.selectFrom('doctor_profiles').select(['name', 'title']).where('user_id', '=', userId).executeTakeFirst();
+}
+
 export function listRoles(db: Queryable, userId: string) {
   return db.selectFrom('staff_roles').select('role').where('user_id', '=', userId).orderBy('role').execute();
 }

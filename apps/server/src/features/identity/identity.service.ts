@@ -417,6 +417,12 @@ export class IdentityService {
           user.display_name_enc,
         )
       : null;
+    // What a patient chose to share with their doctors, under their own key like the display name.
+    const shared = async (column: 'age_band_enc' | 'sex_enc') => {
+      const blob = user[column];
+      return blob ? keys.decryptText(db, user.id, { table: 'users', column, rowId: user.id }, blob) : null;
+    };
+    const doctorProfile = actor.app === 'doctor' ? ((await repo.findOwnDoctorProfile(db, user.id)) ?? null) : null;
     const policy = actor.app === 'staff' ? null : await this.deps.policy.status(db, user.id);
     const current = policy ?? {
       acceptedVersion: null,
@@ -441,13 +447,34 @@ export class IdentityService {
       stage: actor.stage,
       policy: current,
       sensitiveConsents: sensitive.flatMap((s) => (s.purpose ? [s.purpose] : [])),
+      ageBand: (await shared('age_band_enc')) as Me['ageBand'],
+      sex: (await shared('sex_enc')) as Me['sex'],
+      doctorProfile,
     };
   }
 
   async updateMe(actor: Actor, body: UpdateMeBody, meta: RequestMeta): Promise<Me> {
     await this.deps.db.transaction().execute(async (trx) => {
-      const changes: { locale?: 'zh-CN' | 'en'; display_name_enc?: Buffer } = {};
+      const changes: {
+        locale?: 'zh-CN' | 'en';
+        display_name_enc?: Buffer;
+        age_band_enc?: Buffer | null;
+        sex_enc?: Buffer | null;
+      } = {};
       if (body.locale) changes.locale = body.locale;
+      // Only a patient has an age band or sex to share (with the doctors they consult); null stops sharing it.
+      if ((body.ageBand !== undefined || body.sex !== undefined) && actor.app !== 'patient')
+        throw new AppError('FORBIDDEN');
+      for (const [column, value] of [
+        ['age_band_enc', body.ageBand],
+        ['sex_enc', body.sex],
+      ] as const) {
+        if (value === undefined) continue;
+        changes[column] =
+          value === null
+            ? null
+            : await this.deps.keys.encrypt(trx, actor.userId, { table: 'users', column, rowId: actor.userId }, value);
+      }
       if (body.displayName !== undefined) {
         changes.display_name_enc = await this.deps.keys.encrypt(
           trx,

@@ -8,6 +8,7 @@ import { type LegalBasis, type Purpose, type Retention } from './purposes.js';
 export type Category =
   | 'contact.phone'
   | 'profile.display_name'
+  | 'profile.demographics'
   | 'profile.preferences'
   | 'account.credentials'
   | 'device.network'
@@ -492,6 +493,21 @@ export const INVENTORY: Record<string, Record<string, ColumnClass>> = {
       category: 'profile.display_name',
       purposes: ['service'],
       legalBasis: 'contract',
+      retention: 'account_lifetime',
+      protection: 'encrypted',
+    }),
+    // Shared by the patient with the doctors they consult, only if they choose to (set and cleared in 我的/Me).
+    age_band_enc: personal({
+      category: 'profile.demographics',
+      purposes: ['service'],
+      legalBasis: 'consent',
+      retention: 'account_lifetime',
+      protection: 'encrypted',
+    }),
+    sex_enc: personal({
+      category: 'profile.demographics',
+      purposes: ['service'],
+      legalBasis: 'consent',
       retention: 'account_lifetime',
       protection: 'encrypted',
     }),

@@ -19,6 +19,10 @@ export const sha256Hex = (text: string) => crypto.createHash('sha256').update(te
 const CATEGORY_LABELS: Record<string, { zh: string; en: string }> = {
   'contact.phone': { zh: '手机号码', en: 'Mobile number' },
   'profile.display_name': { zh: '昵称', en: 'Display name' },
+  'profile.demographics': {
+    zh: '年龄段和性别（仅在您选择提供时，且只给为您问诊的医生看）',
+    en: 'Age band and sex (only if you choose to share them, and only with the doctors you consult)',
+  },
   'profile.preferences': { zh: '语言偏好', en: 'Language preference' },
   'account.credentials': {
     zh: '登录安全凭据（如身份验证器密钥）',
