@@ -83,6 +83,10 @@ export function createServices(deps: CoreDeps) {
     notices,
     media,
     inspectors: [crisis.inspector],
+    crisis: {
+      openUnacknowledgedEscalation: crisis.openUnacknowledgedEscalation,
+      resolveOnEnd: crisis.resolveOnEnd,
+    },
   });
   const calls = new CallService({ db: deps.db, clock: deps.clock, bus, notices, config: deps.config.calls });
   return {

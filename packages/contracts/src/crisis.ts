@@ -38,6 +38,8 @@ export const DoctorEscalation = Type.Object({
   openedAt: Type.String(),
   lastSignalAt: Type.String(),
   acknowledgedAt: Type.Union([Type.String(), Type.Null()]),
+  /** When the doctor handed it over to support as they ended the consultation. */
+  handedOverAt: Type.Union([Type.String(), Type.Null()]),
 });
 export type DoctorEscalation = Type.Static<typeof DoctorEscalation>;
 
@@ -76,6 +78,8 @@ export const EscalationItem = Type.Object({
   acknowledgedAt: Type.Union([Type.String(), Type.Null()]),
   closedAt: Type.Union([Type.String(), Type.Null()]),
   doctor: Type.Object({ id: Type.String(), name: Type.String() }),
+  /** The doctor ended the consultation and handed this over to support, with a note for them. */
+  handover: Type.Union([Type.Object({ at: Type.String(), note: Type.String() }), Type.Null()]),
 });
 export type EscalationItem = Type.Static<typeof EscalationItem>;
 
@@ -104,11 +108,45 @@ export const EscalationDetail = Type.Intersect([
 ]);
 export type EscalationDetail = Type.Static<typeof EscalationDetail>;
 
-export const CloseEscalationBody = Type.Object(
-  { note: Type.String({ minLength: 2, maxLength: 1000, pattern: '\\S\\S' }) },
+/** A note by support (closing) or by the doctor (handing over): at least two characters that are not spaces. */
+const NOTE = Type.String({ minLength: 2, maxLength: 1000, pattern: '\\S\\S' });
+
+export const CloseEscalationBody = Type.Object({ note: NOTE }, { additionalProperties: false });
+export type CloseEscalationBody = Type.Static<typeof CloseEscalationBody>;
+
+/**
+ * The doctor's second step when ending a consultation whose crisis alert they have not acknowledged (CON-4): either
+ * acknowledge it, or hand it over to platform support with a note. It names the escalation and the latest message
+ * with a signal that the doctor was shown: if more arrived since, the server asks again.
+ */
+// The hand-over comes first: the validator strips unknown properties while it tries each branch, and only the
+// branch with the most properties strips nothing the other needs.
+export const EndCrisisResolution = Type.Union([
+  Type.Object(
+    {
+      action: Type.Literal('hand_over'),
+      escalationId: Type.String({ format: 'uuid' }),
+      lastSeq: Type.Integer(),
+      note: NOTE,
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { action: Type.Literal('acknowledge'), escalationId: Type.String({ format: 'uuid' }), lastSeq: Type.Integer() },
+    { additionalProperties: false },
+  ),
+]);
+export type EndCrisisResolution = Type.Static<typeof EndCrisisResolution>;
+
+/**
+ * `POST /api/consultations/:id/end`. Without `crisis`, a consultation with an open, unacknowledged escalation is
+ * refused (409 CONSULTATION_CRISIS_UNACKNOWLEDGED); `crisis` is ignored when nothing waits for acknowledgement.
+ */
+export const EndConsultationBody = Type.Object(
+  { crisis: Type.Optional(EndCrisisResolution) },
   { additionalProperties: false },
 );
-export type CloseEscalationBody = Type.Static<typeof CloseEscalationBody>;
+export type EndConsultationBody = Type.Static<typeof EndConsultationBody>;
 
 /**
  * The national lines, in the order someone in danger needs them (CON-4). Built into the apps as well as served, so

@@ -330,6 +330,9 @@ export interface CrisisEscalationsTable {
   closed_at: Timestamp | null;
   closed_by: string | null;
   close_note_enc: Buffer | null;
+  handed_over_at: Timestamp | null;
+  handed_over_by: string | null;
+  handover_note_enc: Buffer | null;
 }
 
 export interface DB {

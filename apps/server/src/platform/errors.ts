@@ -157,6 +157,18 @@ export const ERRORS = {
     zh: () => '这次问诊目前没有待确认的风险提示。',
     en: () => 'There is no risk alert waiting for acknowledgement in this consultation.',
   },
+  CONSULTATION_CRISIS_UNACKNOWLEDGED: {
+    status: 409,
+    zh: () => '这次问诊中有尚未确认的风险提示。结束前，请先确认您已知悉，或附上说明转交平台支持人员跟进。',
+    en: () =>
+      'This consultation has a risk alert you have not acknowledged. Before ending it, acknowledge the alert, or hand it over to platform support with a note.',
+  },
+  CONSULTATION_CRISIS_CHANGED: {
+    status: 409,
+    zh: () => '在您查看之后，患者又发来了带有风险信号的消息。请重新查看风险提示，再决定如何结束。',
+    en: () =>
+      'The patient has sent more messages with risk signals since you looked. Please review the alert again before ending.',
+  },
   CRISIS_ESCALATION_CLOSED: {
     status: 409,
     zh: () => '这条危机预警已经关闭，无需再次处理。',

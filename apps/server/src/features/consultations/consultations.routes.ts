@@ -5,6 +5,7 @@ import {
   ConsultationDetail,
   ConsultationList,
   DeclineBody,
+  EndConsultationBody,
   FollowUpBody,
   MediaMessageQuery,
   MediaVariant,
@@ -100,9 +101,16 @@ export async function consultationRoutes(fastify: FastifyInstance, opts: { consu
     '/api/consultations/:id/end',
     {
       config: { access: access.doctor() },
-      schema: { tags, summary: 'End an active consultation', params: idParam, response: { 200: ConsultationDetail } },
+      schema: {
+        tags,
+        summary:
+          "End an active consultation; with an unacknowledged crisis alert, only with the doctor's acknowledgement or hand-over note (CON-4)",
+        params: idParam,
+        body: EndConsultationBody,
+        response: { 200: ConsultationDetail },
+      },
     },
-    async (req) => consultations.end(requireActor(req), req.params.id, requestMeta(req)),
+    async (req) => consultations.end(requireActor(req), req.params.id, requestMeta(req), req.body.crisis),
   );
   app.post(
     '/api/consultations/:id/follow-up',

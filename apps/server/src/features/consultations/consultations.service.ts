@@ -2,6 +2,8 @@ import crypto from 'node:crypto';
 import type {
   ConsultationDetail,
   ConsultationSummary,
+  CrisisSeverity,
+  EndCrisisResolution,
   MediaMessageQuery,
   MediaVariant,
   Message,
@@ -74,6 +76,26 @@ export type MessageInspector = (
   trx: Queryable,
   message: InspectedMessage,
 ) => Promise<{ topic: string; event: BusEvent }[]>;
+
+/**
+ * What ending a consultation asks of the crisis feature (CON-4), inside the ending transaction (services.ts passes
+ * the crisis service's two functions): the open escalation its doctor has not acknowledged, and recording the
+ * doctor's second step (acknowledged, or handed over to support with a note), audited in that transaction.
+ */
+export interface CrisisEndGate {
+  openUnacknowledgedEscalation(
+    trx: Tx,
+    consultationId: string,
+  ): Promise<{ id: string; severity: CrisisSeverity; lastSeq: number } | null>;
+  resolveOnEnd(
+    trx: Tx,
+    actor: Actor,
+    consultationId: string,
+    resolution: EndCrisisResolution,
+    meta: RequestMeta,
+    now: Date,
+  ): Promise<void>;
+}
 
 /** A message waiting for the next write transaction of its lane (see `store`). */
 interface PendingMessage {
@@ -195,6 +217,8 @@ export class ConsultationService {
       media: MediaStore;
       /** Inspectors of stored text messages (see MessageInspector). */
       inspectors?: MessageInspector[];
+      /** Ending a consultation with an unacknowledged crisis alert needs the doctor's second step. */
+      crisis: CrisisEndGate;
     },
   ) {}
 
@@ -261,6 +285,8 @@ export class ConsultationService {
     to: Row['status'],
     meta: RequestMeta,
     reason?: string,
+    /** Runs under the consultation's row lock, before the change (a refusal rolls everything back). */
+    guard?: (trx: Tx, now: Date) => Promise<void>,
   ) {
     const { db, clock, keys } = this.deps;
     const row = await db.transaction().execute(async (trx) => {
@@ -269,6 +295,7 @@ export class ConsultationService {
       if (row.doctor_id !== actor.userId) throw new AppError('FORBIDDEN');
       if (!from.includes(row.status)) throw new AppError('CONSULTATION_STATE', { status: row.status });
       const now = clock.now();
+      await guard?.(trx, now);
       await trx
         .updateTable('consultations')
         .set({
@@ -307,8 +334,19 @@ export class ConsultationService {
   decline(actor: Actor, id: string, reason: string, meta: RequestMeta) {
     return this.transition(actor, id, ['requested'], 'declined', meta, reason);
   }
-  end(actor: Actor, id: string, meta: RequestMeta) {
-    return this.transition(actor, id, ['active'], 'ended', meta);
+  /**
+   * CON-4: an open crisis alert the doctor has not acknowledged blocks the end until the request carries the
+   * doctor's second step for that very alert, as last shown to them (a newer signal asks again).
+   */
+  end(actor: Actor, id: string, meta: RequestMeta, resolution?: EndCrisisResolution) {
+    return this.transition(actor, id, ['active'], 'ended', meta, undefined, async (trx, now) => {
+      const open = await this.deps.crisis.openUnacknowledgedEscalation(trx, id);
+      if (!open) return;
+      if (!resolution) throw new AppError('CONSULTATION_CRISIS_UNACKNOWLEDGED');
+      if (resolution.escalationId !== open.id || resolution.lastSeq < open.lastSeq)
+        throw new AppError('CONSULTATION_CRISIS_CHANGED');
+      await this.deps.crisis.resolveOnEnd(trx, actor, id, resolution, meta, now);
+    });
   }
 
   /**

@@ -219,6 +219,7 @@ describe('group commit of messages', () => {
       notices: s.notices,
       media: new MediaStore(s.keys, new LocalBlobStore(path.join(t.config.dataDir, 'blobs'))),
       inspectors: [recording],
+      crisis: s.crisis,
     });
     const send = (body: string) =>
       service.send(c.patientActor, c.id, { clientId: crypto.randomUUID(), kind: 'text', text: body }, meta);
@@ -273,6 +274,7 @@ describe('group commit of messages', () => {
       notices: s.notices,
       media: new MediaStore(s.keys, new LocalBlobStore(path.join(t.config.dataDir, 'blobs'))),
       inspectors: [failing],
+      crisis: s.crisis,
     });
     const send = (body: string) =>
       service.send(c.patientActor, c.id, { clientId: crypto.randomUUID(), kind: 'text', text: body }, meta);

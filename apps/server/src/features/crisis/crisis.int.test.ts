@@ -361,3 +361,94 @@ describe('crisis signals in consultations', () => {
     expect(await escalationsOf(id)).toHaveLength(1);
   });
 });
+
+describe('ending a consultation with a crisis alert', () => {
+  const end = (id: string, body: object = {}, headers: Record<string, string> = {}) =>
+    post(t, `/api/consultations/${id}/end`, body, doctor.cookie, headers);
+  const statusOf = async (id: string) =>
+    (await t.db.selectFrom('consultations').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
+
+  it('CON-4: the end endpoint refuses (409, in the caller’s language) while an alert is unacknowledged, and nothing changes', async () => {
+    const { patient, id } = await consultation();
+    await send(patient.cookie, id, '我攒了很多安眠药');
+    const zh = await end(id);
+    expect(zh.statusCode).toBe(409);
+    expect(zh.json().error).toMatchObject({ code: 'CONSULTATION_CRISIS_UNACKNOWLEDGED' });
+    expect(zh.json().error.message).toMatch(/风险提示.*转交平台支持/);
+    const en = await end(id, {}, { 'accept-language': 'en' });
+    expect(en.json().error.message).toMatch(/risk alert.*hand it over to platform support/);
+    expect(await statusOf(id)).toBe('active');
+    expect((await escalationsOf(id))[0]).toMatchObject({ status: 'open', acknowledged_at: null, handed_over_at: null });
+    expect((await auditOf(id)).map((a) => a.action)).not.toContain('consultation.ended');
+    // The patient cannot end it at all, and a hand-over note of one character is refused as bad input.
+    expect((await post(t, `/api/consultations/${id}/end`, {}, patient.cookie)).statusCode).toBe(403);
+    const [row] = await escalationsOf(id);
+    const short = await end(id, { crisis: { action: 'hand_over', escalationId: row!.id, lastSeq: 1, note: '好' } });
+    expect(short.statusCode).toBe(400);
+    expect(short.json().error.code).toBe('VALIDATION_FAILED');
+    expect(await statusOf(id)).toBe('active');
+  });
+
+  it('CON-4: with the acknowledgement of the alert as last shown, it ends; both are audited in order, in one transaction', async () => {
+    const { patient, id } = await consultation();
+    await send(patient.cookie, id, '活着没意思');
+    const view = (await get(t, `/api/consultations/${id}/crisis`, doctor.cookie)).json();
+    expect(view.escalation).toMatchObject({ status: 'open', lastSeq: 1 });
+    // A newer signal arrives after the doctor looked: the second step for the old state is not enough.
+    await send(patient.cookie, id, '我写好了遗书');
+    const stale = await end(id, { crisis: { action: 'acknowledge', escalationId: view.escalation.id, lastSeq: 1 } });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().error.code).toBe('CONSULTATION_CRISIS_CHANGED');
+    const wrong = await end(id, { crisis: { action: 'acknowledge', escalationId: crypto.randomUUID(), lastSeq: 2 } });
+    expect(wrong.json().error.code).toBe('CONSULTATION_CRISIS_CHANGED');
+    expect(await statusOf(id)).toBe('active');
+
+    const ok = await end(id, { crisis: { action: 'acknowledge', escalationId: view.escalation.id, lastSeq: 2 } });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json().status).toBe('ended');
+    expect((await escalationsOf(id))[0]).toMatchObject({ status: 'acknowledged', acknowledged_by: doctor.id });
+    const audit = (await auditOf(id)).filter((a) => ['crisis.acknowledged', 'consultation.ended'].includes(a.action));
+    expect(audit.map((a) => a.action)).toEqual(['crisis.acknowledged', 'consultation.ended']);
+    expect(audit[0]!.request_id).toBe(audit[1]!.request_id);
+  });
+
+  it('CON-4: a hand-over note ends it, keeps the escalation open for support with the note in their queue, and is audited', async () => {
+    const { patient, id } = await consultation();
+    await send(patient.cookie, id, '今晚就去死');
+    const [row] = await escalationsOf(id);
+    const note = `患者已同意由家属陪同前往医院急诊，请平台今晚电话回访。${CANARY}`;
+    const res = await end(id, { crisis: { action: 'hand_over', escalationId: row!.id, lastSeq: 1, note } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().status).toBe('ended');
+
+    const [after] = await escalationsOf(id);
+    expect(after).toMatchObject({ status: 'open', handed_over_by: doctor.id, acknowledged_at: null });
+    expect(after!.handed_over_at).not.toBeNull();
+    expect(after!.handover_note_enc!.toString('latin1')).not.toContain(CANARY);
+    const entries = await auditOf(id);
+    const handOver = entries.find((a) => a.action === 'crisis.handed_over');
+    expect(handOver).toMatchObject({ actor_id: doctor.id, purpose: 'crisis_handling' });
+    expect(handOver!.request_id).toBe(entries.find((a) => a.action === 'consultation.ended')!.request_id);
+    expect(JSON.stringify(entries)).not.toContain(CANARY);
+
+    // Support's queue shows it as open, first-class work, with the doctor's note (and so does the detail).
+    const queue = (await get(t, '/api/admin/crisis/escalations?status=open', support.cookie)).json();
+    const item = queue.items.find((i: { id: string }) => i.id === row!.id);
+    expect(item.handover).toEqual({ at: expect.any(String), note });
+    const detail = (await get(t, `/api/admin/crisis/escalations/${row!.id}`, support.cookie)).json();
+    expect(detail.handover.note).toBe(note);
+    // The doctor's view says it went to support.
+    expect((await get(t, `/api/consultations/${id}/crisis`, doctor.cookie)).json().escalation.handedOverAt).toEqual(
+      expect.any(String),
+    );
+  });
+
+  it('CON-4: without an alert waiting for acknowledgement, ending needs no second step', async () => {
+    const quiet = await consultation();
+    expect((await end(quiet.id)).json().status).toBe('ended');
+    const seen = await consultation();
+    await send(seen.patient.cookie, seen.id, '活着没意思');
+    expect((await post(t, `/api/consultations/${seen.id}/crisis/acknowledge`, {}, doctor.cookie)).statusCode).toBe(200);
+    expect((await end(seen.id)).json().status).toBe('ended');
+  });
+});

@@ -48,6 +48,8 @@ const staffColumns = [
   'crisis_escalations.closed_at',
   'crisis_escalations.closed_by',
   'crisis_escalations.close_note_enc',
+  'crisis_escalations.handed_over_at',
+  'crisis_escalations.handover_note_enc',
   'consultations.doctor_id',
   'consultations.status as consultation_status',
 ] as const;

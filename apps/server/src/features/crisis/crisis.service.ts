@@ -3,6 +3,7 @@ import type {
   CrisisSeverity,
   CrisisView,
   DoctorEscalation,
+  EndCrisisResolution,
   EscalationDetail,
   EscalationFilter,
   EscalationItem,
@@ -10,7 +11,7 @@ import type {
   ServerFrame,
 } from '@anxin/contracts';
 import { createCrisisDetector, type CrisisDetector } from '@anxin/domain/crisis';
-import type { Db, Queryable } from '../../db/database.js';
+import type { Db, Queryable, Tx } from '../../db/database.js';
 import type { KeyStore } from '../../crypto/key-store.js';
 import { appendAudit } from '../../privacy/audit/audit.js';
 import type { RequestMeta } from '../../privacy/policy/policy.service.js';
@@ -48,6 +49,11 @@ const signalField = (escalationId: string) => ({
 const noteField = (escalationId: string) => ({
   table: 'crisis_escalations',
   column: 'close_note_enc',
+  rowId: escalationId,
+});
+const handoverField = (escalationId: string) => ({
+  table: 'crisis_escalations',
+  column: 'handover_note_enc',
   rowId: escalationId,
 });
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
@@ -192,6 +198,7 @@ export class CrisisService {
       openedAt: iso(row.created_at)!,
       lastSignalAt: iso(row.last_signal_at)!,
       acknowledgedAt: iso(row.acknowledged_at),
+      handedOverAt: iso(row.handed_over_at),
     };
   }
 
@@ -224,28 +231,100 @@ export class CrisisService {
       const row = await repo.unclosedFor(trx, consultationId, true);
       if (!row) throw new AppError('CRISIS_NOTHING_TO_ACKNOWLEDGE');
       if (row.status === 'acknowledged') return;
-      const now = clock.now();
-      await trx
-        .updateTable('crisis_escalations')
-        .set({ status: 'acknowledged', acknowledged_at: now, acknowledged_by: actor.userId })
-        .where('id', '=', row.id)
-        .execute();
-      await appendAudit(
-        trx,
-        {
-          action: 'crisis.acknowledged',
-          actorId: actor.userId,
-          actorRole: 'doctor',
-          subjectId: consultationId,
-          purpose: PURPOSE,
-          requestId: meta.requestId,
-          details: { escalationId: row.id },
-        },
-        now,
-      );
+      await this.markAcknowledged(trx, actor, consultationId, row.id, meta, clock.now(), {});
     });
     return this.view(actor, consultationId);
   }
+
+  private async markAcknowledged(
+    trx: Queryable,
+    actor: Actor,
+    consultationId: string,
+    escalationId: string,
+    meta: RequestMeta,
+    now: Date,
+    details: Record<string, string | number | boolean>,
+  ) {
+    await trx
+      .updateTable('crisis_escalations')
+      .set({ status: 'acknowledged', acknowledged_at: now, acknowledged_by: actor.userId })
+      .where('id', '=', escalationId)
+      .execute();
+    await appendAudit(
+      trx,
+      {
+        action: 'crisis.acknowledged',
+        actorId: actor.userId,
+        actorRole: 'doctor',
+        subjectId: consultationId,
+        purpose: PURPOSE,
+        requestId: meta.requestId,
+        details: { escalationId, ...details },
+      },
+      now,
+    );
+  }
+
+  /**
+   * For ending a consultation (CON-4), inside the ending transaction: the open escalation its doctor has not
+   * acknowledged, if any, locked until commit (a signal arriving meanwhile waits for the end, or comes first).
+   */
+  readonly openUnacknowledgedEscalation = async (
+    trx: Tx,
+    consultationId: string,
+  ): Promise<{ id: string; severity: CrisisSeverity; lastSeq: number } | null> => {
+    const row = await repo.unclosedFor(trx, consultationId, true);
+    if (!row || row.status !== 'open') return null;
+    const signal = await this.signalOf(trx, row);
+    return { id: row.id, severity: signal.severity, lastSeq: signal.lastSeq };
+  };
+
+  /**
+   * The doctor's second step when ending with an unacknowledged alert, in the ending transaction: acknowledge it,
+   * or hand it over to support with a note (encrypted under the consultation's key). The escalation then stays open
+   * for support, first in their queue, with the note. Both are audited in the same transaction.
+   */
+  readonly resolveOnEnd = async (
+    trx: Tx,
+    actor: Actor,
+    consultationId: string,
+    resolution: EndCrisisResolution,
+    meta: RequestMeta,
+    now: Date,
+  ): Promise<void> => {
+    const escalationId = resolution.escalationId;
+    if (resolution.action === 'acknowledge') {
+      await this.markAcknowledged(trx, actor, consultationId, escalationId, meta, now, { onEnd: true });
+      return;
+    }
+    await trx
+      .updateTable('crisis_escalations')
+      .set({
+        handed_over_at: now,
+        handed_over_by: actor.userId,
+        handover_note_enc: await this.deps.keys.encrypt(
+          trx,
+          consultationId,
+          handoverField(escalationId),
+          resolution.note.trim(),
+        ),
+      })
+      .where('id', '=', escalationId)
+      .execute();
+    await appendAudit(
+      trx,
+      {
+        action: 'crisis.handed_over',
+        actorId: actor.userId,
+        actorRole: 'doctor',
+        subjectId: consultationId,
+        purpose: PURPOSE,
+        requestId: meta.requestId,
+        details: { escalationId },
+      },
+      now,
+    );
+  };
 
   /** For the WebSocket: the frame for a `crisis` bus event, only for the doctor of that consultation. */
   async liveFrame(actor: Actor, escalationId: string): Promise<Extract<ServerFrame, { type: 'crisis' }> | null> {
@@ -256,6 +335,18 @@ export class CrisisService {
   }
 
   private async staffItem(row: repo.StaffRow, signal: Signal): Promise<EscalationItem> {
+    const handover =
+      row.handed_over_at && row.handover_note_enc
+        ? {
+            at: iso(row.handed_over_at)!,
+            note: await this.deps.keys.decryptText(
+              this.deps.db,
+              row.consultation_id,
+              handoverField(row.id),
+              row.handover_note_enc,
+            ),
+          }
+        : null;
     return {
       id: row.id,
       consultationId: row.consultation_id,
@@ -270,6 +361,7 @@ export class CrisisService {
       acknowledgedAt: iso(row.acknowledged_at),
       closedAt: iso(row.closed_at),
       doctor: { id: row.doctor_id, name: row.doctor_name ?? '' },
+      handover,
     };
   }
 

@@ -39,6 +39,7 @@ export const AUDIT_ACTIONS = [
   'crisis.escalation_opened',
   'crisis.signal_added',
   'crisis.acknowledged',
+  'crisis.handed_over',
   'crisis.escalation_closed',
   'call.started',
   'call.ended',

@@ -172,6 +172,16 @@ export const INVENTORY: Record<string, Record<string, ColumnClass>> = {
       retention: 'medical_record',
       protection: 'encrypted',
     }),
+    // the doctor's note when they ended the consultation and handed the escalation over to support
+    handed_over_at: TIME,
+    handed_over_by: pseudonymousUserRef,
+    handover_note_enc: sensitive({
+      category: 'health.consultation',
+      purposes: ['crisis_handling', 'audit'],
+      legalBasis: 'vital_interests',
+      retention: 'medical_record',
+      protection: 'encrypted',
+    }),
   },
   consultation_reads: { consultation_id: ID, user_id: pseudonymousUserRef, last_read_seq: FLAG, updated_at: TIME },
   // Voice and video calls (CON-2): metadata only. Audio and video go from device to device (or through the TURN
