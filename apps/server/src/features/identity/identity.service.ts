@@ -215,7 +215,7 @@ export class IdentityService {
           actorRole: input.app,
           subjectId: userId,
           requestId: meta.requestId,
-          details: { app: input.app, stage, keepSignedIn: Boolean(input.keepSignedIn) },
+          details: { app: input.app, stage, keepSignedIn },
         },
         now,
       );
