@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
@@ -67,6 +69,14 @@ export async function buildApp(deps: CoreDeps, fastifyOptions: FastifyServerOpti
     },
     hsts: secureCookies,
     crossOriginEmbedderPolicy: false,
+  });
+  // API responses over 1 KiB go out compressed (brotli at a fast level, or gzip). Built files come precompressed
+  // (see fastifyStatic below) and already carry Content-Encoding, so they pass through untouched; images, audio
+  // and other incompressible types are never touched; WebSocket upgrades do not go through onSend at all.
+  await app.register(compress, {
+    threshold: 1024,
+    encodings: ['br', 'gzip'],
+    brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
   });
   await app.register(cookie);
   await app.register(swagger, {
@@ -134,6 +144,9 @@ export async function buildApp(deps: CoreDeps, fastifyOptions: FastifyServerOpti
       root: config.webDistDir,
       wildcard: false,
       index: false,
+      // Serve the .br / .gz file the build wrote next to each asset, per Accept-Encoding (Vary: Accept-Encoding);
+      // this also applies to reply.sendFile in the page fallback below.
+      preCompressed: true,
       setHeaders: (res, filePath) => {
         // Hashed assets never change; HTML and the service worker must always be revalidated.
         res.header(
