@@ -76,9 +76,24 @@ export async function withCookie(context: BrowserContext, cookie: string): Promi
   await context.addCookies([{ name, value, domain: 'localhost', path: '/', httpOnly: true, sameSite: 'Lax' }]);
 }
 
-/** First visit on a device shows the privacy notice before anything else. */
+/**
+ * First visit on a device shows the privacy notice before anything else: the one consent step (POL-1) for the user
+ * agreement and the policy. The sign-in page then shows that agreement as given; it does not ask again.
+ */
 export async function passNotice(page: Page, ready: string): Promise<void> {
   await page.getByTestId('policy-agree').or(page.getByTestId(ready)).first().waitFor();
   if (await page.getByTestId('policy-agree').isVisible()) await page.getByTestId('policy-agree').click();
   await page.getByTestId(ready).waitFor();
+}
+
+/** Phone sign-in through the page after the notice: number, code from the dev outbox, 登录. */
+export async function signInBySms(
+  page: Page,
+  t: import('../apps/server/test/harness.js').TestApp,
+  phone: string,
+): Promise<void> {
+  await page.getByTestId('phone-input').fill(phone);
+  await page.getByTestId('send-code').click();
+  await page.getByTestId('code-input').fill(await waitForCode(t, phone));
+  await page.getByTestId('verify-code').click();
 }

@@ -46,9 +46,8 @@ describe.skipIf(!enabled)('browser journeys', () => {
       await page.getByTestId('sign-in').waitFor();
       const phone = '13812345678';
       await page.getByTestId('phone-input').fill(phone);
-      // The code cannot be requested before the box is ticked.
-      expect(await page.getByTestId('send-code').isDisabled()).toBe(true);
-      await page.getByTestId('policy-checkbox').click();
+      // One consent step: the notice's agreement carries into sign-in (shown as given, not asked again).
+      expect(await page.getByTestId('policy-checkbox').locator('input').isChecked()).toBe(true);
       await page.getByTestId('send-code').click();
       await page.getByTestId('code-input').waitFor();
       await page.getByTestId('dev-outbox-notice').waitFor();

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../apps/server/test/harness.js';
 import { practiceFor, qualificationFor, residentId, staffCookie } from '../apps/server/test/onboarding-fixtures.js';
-import { hasChromium, launch, screenshot, startProduct, waitForCode, withCookie } from './browser.js';
+import { hasChromium, launch, screenshot, signInBySms, startProduct, withCookie } from './browser.js';
 
 const enabled = hasChromium();
 
@@ -62,11 +62,7 @@ describe.skipIf(!enabled)('onboarding journey', () => {
       // --- the doctor signs in and consents to sensitive data processing
       await d.goto(`${base}/`);
       await d.getByTestId('policy-agree').click();
-      await d.getByTestId('phone-input').fill(phone);
-      await d.getByTestId('policy-checkbox').click();
-      await d.getByTestId('send-code').click();
-      await d.getByTestId('code-input').fill(await waitForCode(t, phone));
-      await d.getByTestId('verify-code').click();
+      await signInBySms(d, t, phone);
       await d.getByTestId('start-onboarding').click();
       await d.getByTestId('sensitive-agree').click();
       await d.getByTestId('onboarding-form').waitFor();

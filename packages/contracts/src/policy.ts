@@ -57,6 +57,8 @@ export const ConsentRecord = Type.Object({
   textSha256: Type.String(),
   acceptedAt: Type.String({ format: 'date-time' }),
   withdrawnAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  /** For a policy consent: when that version took effect (what people see instead of a version number). */
+  policyEffectiveAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });
 export type ConsentRecord = Type.Static<typeof ConsentRecord>;
 

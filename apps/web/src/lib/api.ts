@@ -128,6 +128,7 @@ const q = encodeURIComponent;
 
 export const api = {
   policy: (locale: Locale) => request<PolicyDocument>('GET', `/api/policy/current?locale=${q(locale)}`),
+  terms: (locale: Locale) => request<PolicyDocument>('GET', `/api/policy/terms?locale=${q(locale)}`),
 
   requestCode: (body: RequestCodeBody) => request<RequestCodeReply>('POST', '/api/auth/code', body),
   verifyCode: (body: VerifyCodeBody) => request<Me>('POST', '/api/auth/verify', body),

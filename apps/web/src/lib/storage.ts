@@ -17,6 +17,14 @@ function read(key: string): string | null {
   }
 }
 
+function remove(key: string): void {
+  try {
+    window.localStorage.removeItem(key);
+  } catch {
+    // Nothing stored, nothing to forget.
+  }
+}
+
 function write(key: string, value: string): void {
   try {
     window.localStorage.setItem(key, value);
@@ -42,4 +50,8 @@ export function readPolicyAck(app: MobileApp): number | null {
 
 export function storePolicyAck(app: MobileApp, version: number): void {
   write(ackKey(app), String(version));
+}
+
+export function clearPolicyAck(app: MobileApp): void {
+  remove(ackKey(app));
 }

@@ -147,12 +147,12 @@ export function generatePolicy(operator: OperatorInfo): PolicyDraft {
   return {
     zh: {
       title: '安心隐私政策',
-      summary: `欢迎使用安心。我们只在您使用相应功能时收集必要的个人信息，敏感信息加密存储，工作人员的每次查看都有记录。请阅读完整的《隐私政策》，点击“同意”即表示您已阅读并同意。如有疑问请致电 ${operator.hotline}。`,
+      summary: `欢迎使用安心。我们只在您使用相应功能时收集必要的个人信息，敏感信息加密存储，工作人员的每次查看都有记录。详细内容请阅读完整的《隐私政策》。如有疑问请致电 ${operator.hotline}。`,
       text: zhText,
     },
     en: {
       title: 'Anxin Privacy Policy',
-      summary: `Welcome to Anxin. We collect only what a feature needs, encrypt sensitive data, and record every staff access. Please read the full Privacy Policy; tapping "Agree" means you have read and accept it. Questions: ${operator.hotline}.`,
+      summary: `Welcome to Anxin. We collect only what a feature needs, encrypt sensitive data, and record every staff access. The full Privacy Policy has the details. Questions: ${operator.hotline}.`,
       text: enText,
     },
   };

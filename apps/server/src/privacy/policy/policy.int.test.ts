@@ -99,6 +99,10 @@ describe('privacy policy and consent', () => {
     expect(
       overview.consents.filter((c: { kind: string }) => c.kind === 'policy').map((c: { version: number }) => c.version),
     ).toEqual([2, 1]);
+    // What the apps show instead of a version number: the date each accepted version took effect.
+    expect(overview.consents.find((c: { version: number }) => c.version === 2).policyEffectiveAt).toBe(
+      current.effectiveAt,
+    );
   });
 
   it('POL-1: sensitive data needs its own consent, recorded separately with the hash of the text shown', async () => {

@@ -28,9 +28,22 @@ export function findLatestPolicyConsent(db: Queryable, userId: string) {
 export function listConsentsForUser(db: Queryable, userId: string) {
   return db
     .selectFrom('consents')
-    .select(['id', 'kind', 'purpose', 'version', 'locale', 'text_sha256', 'accepted_at', 'withdrawn_at'])
-    .where('user_id', '=', userId)
-    .orderBy('accepted_at', 'desc')
+    .leftJoin('policy_versions', (join) =>
+      join.onRef('policy_versions.version', '=', 'consents.version').on('consents.kind', '=', 'policy'),
+    )
+    .select([
+      'consents.id',
+      'consents.kind',
+      'consents.purpose',
+      'consents.version',
+      'consents.locale',
+      'consents.text_sha256',
+      'consents.accepted_at',
+      'consents.withdrawn_at',
+      'policy_versions.effective_at as policy_effective_at',
+    ])
+    .where('consents.user_id', '=', userId)
+    .orderBy('consents.accepted_at', 'desc')
     .execute();
 }
 

@@ -291,6 +291,7 @@ export class PolicyService {
         textSha256: c.text_sha256,
         acceptedAt: new Date(c.accepted_at).toISOString(),
         withdrawnAt: c.withdrawn_at ? new Date(c.withdrawn_at).toISOString() : null,
+        policyEffectiveAt: c.policy_effective_at ? new Date(c.policy_effective_at).toISOString() : null,
       })),
       currentPolicyVersion: current.version,
       operator: this.deps.operator,

@@ -5,7 +5,7 @@ import type { OperatorInfo } from './policy-text.js';
  * Written by hand, unlike the policy (which is generated from the inventory). Changing the text means a new version
  * with an effective date at least 7 days after it is announced in the apps (section 9).
  */
-export const TERMS = { version: 1, effectiveAt: '2026-12-02T00:00:00+08:00' } as const;
+export const TERMS = { version: 1, effectiveAt: '2026-12-02T00:00:00Z' } as const;
 
 export interface TermsDraft {
   zh: { title: string; summary: string; text: string };

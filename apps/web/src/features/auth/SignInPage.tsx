@@ -1,6 +1,6 @@
 import type { RequestCodeReply } from '@anxin/contracts';
 import { maskPhone, normalizeMainlandMobile } from '@anxin/domain';
-import { Button, Checkbox, NoticeBar, Toast } from 'antd-mobile';
+import { Button, Checkbox, NoticeBar, Switch, Toast } from 'antd-mobile';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
@@ -11,7 +11,7 @@ import { HeartMark } from '../../ui/mobile/icons';
 import { LanguageToggle } from '../../ui/mobile/LanguageToggle';
 import { TextField } from '../../ui/mobile/TextField';
 import { usePolicy } from '../policy/PolicyContext';
-import { PolicyReader } from '../policy/PolicyReader';
+import { PolicyReader, TermsReader } from '../policy/PolicyReader';
 import { useSession } from '../session/SessionContext';
 
 /** Rate-limit answers carry `retryAfterSeconds`; turn that into a deadline for a countdown. */
@@ -19,20 +19,26 @@ function deadline(seconds: number | undefined): number | null {
   return seconds && seconds > 0 ? Date.now() + seconds * 1000 : null;
 }
 
-/** Sign-in for the doctor and patient apps: phone → SMS code, with the policy consent sent along. */
+/**
+ * Sign-in for the doctor and patient apps: phone → SMS code, with the policy consent sent along.
+ *
+ * One consent step (POL-1): the first-visit notice is where the user agreement and the policy are agreed to, so
+ * the box here arrives ticked as already given; unticking it takes the agreement back and the notice asks again.
+ * "Keep me signed in" is on by default in the doctor app (a doctor's own phone, like other doctor apps) and off
+ * in the patient app (a patient's phone is more often shared with family, and what it opens is mental-health care).
+ */
 export function SignInPage() {
   const { t } = useTranslation();
   const app = useMobileApp();
   const navigate = useNavigate();
   const session = useSession();
-  const { doc, reload: reloadPolicy, acknowledge } = usePolicy();
+  const { doc, reload: reloadPolicy, acknowledge, ack, withdrawAck } = usePolicy();
 
   const [step, setStep] = useState<'phone' | 'code'>('phone');
   const [phoneInput, setPhoneInput] = useState('');
   const [phone, setPhone] = useState(''); // normalised, kept in memory only
   const [phoneError, setPhoneError] = useState<string>();
-  const [agreed, setAgreed] = useState(false);
-  const [reading, setReading] = useState(false);
+  const [reading, setReading] = useState<'policy' | 'terms' | null>(null);
   const [sending, setSending] = useState(false);
   const [sendError, setSendError] = useState<ApiError>();
   const [retryUntil, setRetryUntil] = useState<number | null>(null);
@@ -40,7 +46,7 @@ export function SignInPage() {
   const [resendUntil, setResendUntil] = useState<number | null>(null);
   const [code, setCode] = useState('');
   const [codeError, setCodeError] = useState<string>();
-  const [keepSignedIn, setKeepSignedIn] = useState(false);
+  const [keepSignedIn, setKeepSignedIn] = useState(app === 'doctor');
   const [verifying, setVerifying] = useState(false);
 
   const retryIn = useCountdown(retryUntil);
@@ -51,6 +57,7 @@ export function SignInPage() {
   if (!doc) return null; // the privacy gate only renders this once the policy is loaded
 
   const phoneMessage = (check: ReturnType<typeof normalizeMainlandMobile>) =>
+  const agreed = ack === doc.version;
     check.ok ? undefined : check.code === 'PHONE_REQUIRED' ? t('signIn.phoneRequired') : t('signIn.phoneInvalid');
 
   const sendCode = async (target: string): Promise<boolean> => {
@@ -172,21 +179,23 @@ export function SignInPage() {
           <div className="ax-consent-line">
             <Checkbox
               checked={agreed}
-              onChange={setAgreed}
+              onChange={(checked) => (checked ? acknowledge(doc.version) : withdrawAck())}
               data-testid="policy-checkbox"
               style={{ '--icon-size': '18px' }}
             >
               <span className="ax-consent-text">{t('signIn.agreePrefix')}</span>
             </Checkbox>
-            <button type="button" className="ax-link" onClick={() => setReading(true)} data-testid="terms-link">
+            <button type="button" className="ax-link" onClick={() => setReading('terms')} data-testid="terms-link">
               {t('signIn.userAgreement')}
             </button>
             {t('signIn.agreeAnd') && <span className="ax-consent-text">{t('signIn.agreeAnd')}</span>}
-            <button type="button" className="ax-link" onClick={() => setReading(true)} data-testid="policy-link">
+            <button type="button" className="ax-link" onClick={() => setReading('policy')} data-testid="policy-link">
               {t('signIn.privacyPolicy')}
             </button>
           </div>
-          {!agreed && <div className="ax-hint">{t('signIn.agreeHint')}</div>}
+          <div className="ax-hint" data-testid="consent-given-hint">
+            {agreed ? t('signIn.agreedHint') : t('signIn.agreeHint')}
+          </div>
 
           {sendError && !phoneError && (
             <div className="ax-form-error" role="alert" data-testid="send-error">
@@ -262,15 +271,21 @@ export function SignInPage() {
               {sendError.message}
             </div>
           )}
-          <Checkbox
-            checked={keepSignedIn}
-            onChange={setKeepSignedIn}
-            data-testid="keep-signed-in"
-            style={{ '--icon-size': '18px' }}
-          >
-            <span className="ax-consent-text">{t('code.keepSignedIn')}</span>
-          </Checkbox>
-          <div className="ax-hint">{t('code.keepSignedInHint')}</div>
+          <div className="ax-keep-line">
+            <span id="keep-signed-in-label" className="ax-keep-label">
+              {t('code.keepSignedIn')}
+            </span>
+            <Switch
+              checked={keepSignedIn}
+              onChange={setKeepSignedIn}
+              aria-labelledby="keep-signed-in-label"
+              aria-describedby="keep-signed-in-hint"
+              data-testid="keep-signed-in"
+            />
+          </div>
+          <div className="ax-hint" id="keep-signed-in-hint">
+            {t('code.keepSignedInHint')}
+          </div>
           <Button
             block
             type="submit"
@@ -297,7 +312,8 @@ export function SignInPage() {
         </form>
       )}
 
-      <PolicyReader doc={doc} open={reading} onClose={() => setReading(false)} />
+      <PolicyReader doc={doc} open={reading === 'policy'} onClose={() => setReading(null)} />
+      <TermsReader open={reading === 'terms'} onClose={() => setReading(null)} />
     </div>
   );
 }

@@ -107,9 +107,7 @@ export function SensitiveConsentPage({ purpose, next: defaultNext }: { purpose: 
       {doc && (
         <article className="ax-card ax-doc" data-testid="sensitive-consent">
           <h1 className="ax-card-title">{doc.title}</h1>
-          <p className="ax-muted">
-            {feature} · {t('consent.versionLine', { version: doc.version })}
-          </p>
+          <p className="ax-muted">{feature}</p>
           <p className="ax-muted">{t('consent.intro')}</p>
           <Markdown source={doc.text} omitTitle={doc.title} />
           {doc.given && <div className="ax-done-note">{t('consent.alreadyGiven')}</div>}

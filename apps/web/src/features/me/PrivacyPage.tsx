@@ -4,10 +4,11 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api, toApiError } from '../../lib/api';
-import { formatDateTime, shortHash } from '../../lib/format';
+import { formatDate, formatDateTime } from '../../lib/format';
 import { useResource } from '../../lib/hooks';
 import { Page } from '../../ui/mobile/Page';
 import { EmptyView, ErrorView, LoadingView } from '../../ui/mobile/StatusViews';
+import { usePolicy } from '../policy/PolicyContext';
 import { useSession } from '../session/SessionContext';
 import { usePullCopy } from './pull';
 
@@ -18,6 +19,7 @@ export function PrivacyPage() {
   const pull = usePullCopy();
   const { data, error, loading, reload } = useResource(() => api.privacy(), []);
   const session = useSession();
+  const { doc: policy } = usePolicy();
   const [withdrawing, setWithdrawing] = useState<string | null>(null);
 
   // RIG-4: an optional consent can be withdrawn at any time; it stops processing from then on.
@@ -93,16 +95,15 @@ export function PrivacyPage() {
                         {c.withdrawnAt && (
                           <div>{t('privacy.withdrawnAt', { time: formatDateTime(c.withdrawnAt) })}</div>
                         )}
-                        <div className="ax-hash" title={c.textSha256}>
-                          {t('privacy.hash', { hash: shortHash(c.textSha256) })}
-                        </div>
                       </div>
                     }
                   >
                     <span>{what(c)}</span>{' '}
-                    <Tag fill="outline" color={c.withdrawnAt ? 'default' : 'primary'}>
-                      {t('privacy.version', { version: c.version })}
-                    </Tag>{' '}
+                    {c.policyEffectiveAt && (
+                      <Tag fill="outline" color="primary">
+                        {t('privacy.policyOf', { date: formatDate(c.policyEffectiveAt) })}
+                      </Tag>
+                    )}{' '}
                     {c.withdrawnAt && (
                       <Tag fill="outline" color="default">
                         {t('privacy.withdrawnTag')}
@@ -119,7 +120,9 @@ export function PrivacyPage() {
 
               <List mode="card">
                 <List.Item onClick={() => navigate('/policy')} data-testid="current-policy-link">
-                  {t('privacy.currentPolicy', { version: data.currentPolicyVersion })}
+                  {policy
+                    ? t('privacy.currentPolicyFrom', { date: formatDate(policy.effectiveAt) })
+                    : t('privacy.currentPolicy')}
                 </List.Item>
               </List>
 

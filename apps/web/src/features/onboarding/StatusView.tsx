@@ -6,7 +6,7 @@ import { formatDateTime } from '../../lib/format';
 import { useMe } from '../session/SessionContext';
 import { pickText } from './bundle';
 import { useOnbT } from './i18n';
-import { decisionOf, latestSubmission } from './model';
+import { decisionOf, latestSubmission, precheckItems, type PrecheckItem } from './model';
 
 type TagColor = 'default' | 'primary' | 'success' | 'warning' | 'danger';
 export const STATUS_COLOR: Record<ApplicationStatus, TagColor> = {
@@ -31,29 +31,17 @@ export function publicProfileHref(userId: string): string {
   return `/patient/doctors/${encodeURIComponent(userId)}`;
 }
 
-function RuleItem({ rule }: { rule: Precheck['rules'][number] }) {
+function RuleItem({ item }: { item: PrecheckItem }) {
   const t = useOnbT();
   const [open, setOpen] = useState(false);
-  const flagged = rule.outcome === 'flag';
-  const known = [
-    'id_number',
-    'age_plausible',
-    'certificate_numbers',
-    'duplicate_id_number',
-    'duplicate_certificate',
-    'photo_readability',
-    'required_items',
-    'work_start',
-  ] as const;
-  const name = (known as readonly string[]).includes(rule.rule)
-    ? t(`onboarding.precheck.rules.${rule.rule as (typeof known)[number]}`)
-    : `${t('onboarding.precheck.ruleFallback')} · ${rule.rule}`;
-  const explanationId = `precheck-explanation-${rule.rule}`;
+  const { flagged, explanation } = item;
+  const name = item.known ? t(`onboarding.precheck.rules.${item.known}`) : t('onboarding.precheck.ruleFallback');
+  const explanationId = `precheck-explanation-${item.rule}`;
   return (
     <li
       className={`ax-onb-rule ${flagged ? 'ax-onb-rule-flag' : 'ax-onb-rule-pass'}`}
-      data-testid={flagged ? `precheck-flag-${rule.rule}` : `precheck-pass-${rule.rule}`}
-      data-outcome={rule.outcome}
+      data-testid={flagged ? `precheck-flag-${item.rule}` : `precheck-pass-${item.rule}`}
+      data-outcome={flagged ? 'flag' : 'pass'}
     >
       <div className="ax-onb-rule-head">
         <span className="ax-onb-rule-icon" aria-hidden="true">
@@ -63,31 +51,33 @@ function RuleItem({ rule }: { rule: Precheck['rules'][number] }) {
         <Tag color={flagged ? 'warning' : 'success'} fill="outline">
           {flagged ? t('onboarding.precheck.flagTag') : t('onboarding.precheck.passTag')}
         </Tag>
-        <button
-          type="button"
-          className="ax-link ax-onb-why"
-          aria-expanded={open}
-          aria-controls={explanationId}
-          onClick={() => setOpen((o) => !o)}
-          data-testid={`precheck-why-${rule.rule}`}
-        >
-          {open ? t('onboarding.precheck.hideWhy') : t('onboarding.precheck.why')}
-        </button>
+        {explanation && (
+          <button
+            type="button"
+            className="ax-link ax-onb-why"
+            aria-expanded={open}
+            aria-controls={explanationId}
+            onClick={() => setOpen((o) => !o)}
+            data-testid={`precheck-why-${item.rule}`}
+          >
+            {open ? t('onboarding.precheck.hideWhy') : t('onboarding.precheck.why')}
+          </button>
+        )}
       </div>
-      {open && (
+      {explanation && open && (
         <p className="ax-onb-rule-why" id={explanationId} data-testid={explanationId}>
-          {pickText(rule.explanation)}
+          {pickText(explanation)}
         </p>
       )}
     </li>
   );
 }
 
-/** RIG-6: what the automated pre-check looked at, each rule explaining itself; a reviewer decides. */
+/** RIG-6: what the automated pre-check looked at; flagged items explain themselves; a reviewer decides. */
 export function PrecheckView({ precheck }: { precheck: Precheck | null }) {
   const t = useOnbT();
-  const flags = precheck?.rules.filter((r) => r.outcome === 'flag') ?? [];
-  const passes = precheck?.rules.filter((r) => r.outcome === 'pass') ?? [];
+  const items = precheck ? precheckItems(precheck) : [];
+  const flags = items.filter((i) => i.flagged).length;
   return (
     <section className="ax-card ax-onb-precheck" data-testid="precheck" data-outcome={precheck?.outcome ?? 'none'}>
       <h2 className="ax-section-title">{t('onboarding.precheck.title')}</h2>
@@ -99,23 +89,17 @@ export function PrecheckView({ precheck }: { precheck: Precheck | null }) {
       ) : (
         <>
           <p className="ax-onb-precheck-summary">
-            {flags.length > 0
-              ? t('onboarding.precheck.flagged', { count: flags.length })
-              : t('onboarding.precheck.allPassed', { count: passes.length })}
+            {flags > 0
+              ? t('onboarding.precheck.flagged', { count: flags })
+              : t('onboarding.precheck.allPassed', { count: items.length })}
           </p>
           <ul className="ax-onb-rules">
-            {flags.map((r) => (
-              <RuleItem key={r.rule} rule={r} />
-            ))}
-            {passes.map((r) => (
-              <RuleItem key={r.rule} rule={r} />
+            {items.map((i) => (
+              <RuleItem key={i.rule} item={i} />
             ))}
           </ul>
           <p className="ax-muted ax-small">
-            {t('onboarding.precheck.ruleSet', {
-              version: precheck.ruleSetVersion,
-              time: formatDateTime(precheck.decidedAt),
-            })}
+            {t('onboarding.precheck.checkedAt', { time: formatDateTime(precheck.decidedAt) })}
           </p>
         </>
       )}

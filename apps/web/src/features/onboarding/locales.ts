@@ -269,7 +269,7 @@ const zh = {
       passTag: '通过',
       why: '为什么？',
       hideWhy: '收起',
-      ruleSet: '规则版本 {{version}} · {{time}}',
+      checkedAt: '预检时间：{{time}}',
       notYet: '提交后会进行自动预检。',
       ruleFallback: '检查项',
       rules: {
@@ -595,7 +595,7 @@ const en: BundleShape<OnboardingBundle> = {
       passTag: 'Passed',
       why: 'Why?',
       hideWhy: 'Hide',
-      ruleSet: 'Rules version {{version}} · {{time}}',
+      checkedAt: 'Checked {{time}}',
       notYet: 'The pre-check runs after you submit.',
       ruleFallback: 'Check',
       rules: {

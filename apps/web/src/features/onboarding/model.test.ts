@@ -1,6 +1,14 @@
 import { REQUIRED_ITEMS } from '@anxin/domain';
 import { describe, expect, it } from 'vitest';
-import { isYearMonth, REVIEW_STEP, sameIdNumber, stepOfField, STEP_PHOTOS, toRequestBody } from './model';
+import {
+  isYearMonth,
+  precheckItems,
+  REVIEW_STEP,
+  sameIdNumber,
+  stepOfField,
+  STEP_PHOTOS,
+  toRequestBody,
+} from './model';
 
 describe('onboarding form model', () => {
   it('sends blanks as "not given": empty strings, lists and sections are dropped, text is trimmed', () => {
@@ -51,5 +59,45 @@ describe('onboarding form model', () => {
     expect(sameIdNumber(' 110105 19880307002X', '11010519880307002X')).toBe(true);
     expect(sameIdNumber(undefined, '')).toBe(true);
     expect(sameIdNumber('1', '2')).toBe(false);
+  });
+});
+
+describe('pre-check as the doctor sees it', () => {
+  const rule = (name: string, outcome: 'pass' | 'flag') => ({
+    rule: name,
+    outcome,
+    code: `${name}.${outcome}`,
+    explanation: { zh: `${name} 说明`, en: `${name} explained` },
+  });
+  const precheck = {
+    id: 'p1',
+    ruleSetVersion: 'onboarding-precheck@3',
+    inputsSha256: 'a'.repeat(64),
+    outcome: 'flags' as const,
+    decidedAt: '2026-12-02T08:00:00.000Z',
+    humanReviewRequired: true,
+    rules: [
+      rule('id_number', 'pass'),
+      rule('photo_readability', 'flag'),
+      rule('operator_custom_check', 'flag'),
+      rule('work_start', 'pass'),
+    ],
+  };
+
+  it('offers "为什么？" (an explanation) only on flagged items, flagged first', () => {
+    const items = precheckItems(precheck);
+    expect(items.map((i) => [i.rule, i.flagged, i.explanation !== null])).toEqual([
+      ['photo_readability', true, true],
+      ['operator_custom_check', true, true],
+      ['id_number', false, false],
+      ['work_start', false, false],
+    ]);
+    expect(items[0]!.explanation).toEqual({ zh: 'photo_readability 说明', en: 'photo_readability explained' });
+  });
+
+  it('names only the checks the app knows; an unknown rule id is never turned into a label', () => {
+    const items = precheckItems(precheck);
+    expect(items.find((i) => i.rule === 'operator_custom_check')!.known).toBeNull();
+    expect(items.find((i) => i.rule === 'photo_readability')!.known).toBe('photo_readability');
   });
 });

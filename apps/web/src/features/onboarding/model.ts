@@ -5,6 +5,7 @@ import type {
   MyApplication,
   PhotoSlot,
   PractitionerType,
+  Precheck,
   TimelineEvent,
 } from '@anxin/contracts';
 
@@ -215,3 +216,35 @@ export function contentTypeOf(file: File): string {
 }
 
 export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+
+/** Pre-check rules the doctor app has a name for; any other is shown as "检查项", never by its id. */
+export const KNOWN_PRECHECK_RULES = [
+  'id_number',
+  'age_plausible',
+  'certificate_numbers',
+  'duplicate_id_number',
+  'duplicate_certificate',
+  'photo_readability',
+  'required_items',
+  'work_start',
+] as const;
+export type KnownPrecheckRule = (typeof KNOWN_PRECHECK_RULES)[number];
+
+export interface PrecheckItem {
+  /** For keys and test ids only; never shown. */
+  rule: string;
+  known: KnownPrecheckRule | null;
+  flagged: boolean;
+  /** "为什么？" is offered only where the check flagged something. */
+  explanation: Precheck['rules'][number]['explanation'] | null;
+}
+
+/** What the doctor sees of the automated pre-check: flagged items first, each with its explanation. */
+export function precheckItems(precheck: Precheck): PrecheckItem[] {
+  const items = precheck.rules.map((r) => {
+    const flagged = r.outcome === 'flag';
+    const known = (KNOWN_PRECHECK_RULES as readonly string[]).includes(r.rule) ? (r.rule as KnownPrecheckRule) : null;
+    return { rule: r.rule, known, flagged, explanation: flagged ? r.explanation : null };
+  });
+  return [...items.filter((i) => i.flagged), ...items.filter((i) => !i.flagged)];
+}

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api, type ApiError } from '../../lib/api';
 import { currentLocale } from '../../lib/i18n';
 import { useResource } from '../../lib/hooks';
-import { readPolicyAck, storePolicyAck, type MobileApp } from '../../lib/storage';
+import { clearPolicyAck, readPolicyAck, storePolicyAck, type MobileApp } from '../../lib/storage';
 
 interface PolicyContextValue {
   /** The current policy in the UI language (the previous one stays while a language switch loads). */
@@ -15,6 +15,8 @@ interface PolicyContextValue {
   /** Policy version whose first-visit notice was agreed to on this device (UI memory only). */
   ack: number | null;
   acknowledge: (version: number) => void;
+  /** Takes the first-visit agreement back (before sign-in): the notice asks again. */
+  withdrawAck: () => void;
 }
 
 const PolicyContext = createContext<PolicyContextValue | null>(null);
@@ -31,8 +33,12 @@ export function PolicyProvider({ app, children }: { app: MobileApp; children: Re
     },
     [app],
   );
+  const withdrawAck = useCallback(() => {
+    clearPolicyAck(app);
+    setAck(null);
+  }, [app]);
   return (
-    <PolicyContext.Provider value={{ doc: data, error, loading, reload, ack, acknowledge }}>
+    <PolicyContext.Provider value={{ doc: data, error, loading, reload, ack, acknowledge, withdrawAck }}>
       {children}
     </PolicyContext.Provider>
   );

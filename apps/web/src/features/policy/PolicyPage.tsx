@@ -1,9 +1,8 @@
 import { useTranslation } from 'react-i18next';
-import { formatDate } from '../../lib/format';
 import { Page } from '../../ui/mobile/Page';
 import { ErrorView, LoadingView } from '../../ui/mobile/StatusViews';
 import { usePolicy } from './PolicyContext';
-import { PolicyText } from './PolicyReader';
+import { EffectiveLine, PolicyText } from './PolicyReader';
 
 /** The current policy as a page (from 我的 and 隐私). */
 export function PolicyPage({ backTo }: { backTo: string }) {
@@ -16,9 +15,7 @@ export function PolicyPage({ backTo }: { backTo: string }) {
       {doc && (
         <article className="ax-card ax-doc" data-testid="policy-full-text">
           <h1 className="ax-card-title">{doc.title}</h1>
-          <p className="ax-muted">
-            {t('policy.versionLine', { version: doc.version, date: formatDate(doc.effectiveAt) })}
-          </p>
+          <EffectiveLine doc={doc} />
           <PolicyText doc={doc} />
         </article>
       )}

@@ -8,7 +8,7 @@ import { useMobileApp } from '../../ui/mobile/AppContext';
 import { ErrorView, LoadingView } from '../../ui/mobile/StatusViews';
 import { useSession } from '../session/SessionContext';
 import { usePolicy } from './PolicyContext';
-import { PolicyText } from './PolicyReader';
+import { EffectiveLine, PolicyText } from './PolicyReader';
 
 /** A newer policy took effect (`me.policy.needsAcceptance`): nothing else until it is accepted. */
 export function PolicyReaccept() {
@@ -85,14 +85,12 @@ export function PolicyReaccept() {
         <h1 id="policy-reaccept-title" className="ax-notice-title">
           {t('policy.reacceptTitle')}
         </h1>
-        <p className="ax-muted">{t('policy.reacceptIntro', { version: doc.version })}</p>
+        <p className="ax-muted">{t('policy.reacceptIntro', { date: formatDate(doc.effectiveAt) })}</p>
         <div className="ax-notice-summary">
           <Markdown source={doc.summary} />
         </div>
         <h2 className="ax-section-title">{doc.title || t('policy.fullTitle')}</h2>
-        <p className="ax-muted">
-          {t('policy.versionLine', { version: doc.version, date: formatDate(doc.effectiveAt) })}
-        </p>
+        <EffectiveLine doc={doc} />
         <div className="ax-reaccept-text" data-testid="policy-full-text">
           <PolicyText doc={doc} />
         </div>

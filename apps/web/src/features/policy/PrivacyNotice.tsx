@@ -6,18 +6,20 @@ import { Markdown } from '../../ui/Markdown';
 import { HeartMark } from '../../ui/mobile/icons';
 import { LanguageToggle } from '../../ui/mobile/LanguageToggle';
 import { useMobileApp } from '../../ui/mobile/AppContext';
-import { PolicyReader } from './PolicyReader';
+import { PolicyReader, TermsReader } from './PolicyReader';
 
 /**
- * First-visit privacy notice (POL-1). Nothing but the policy itself is requested until "同意".
- * Agreeing here is only remembered on this device; the consent record is written at sign-in.
+ * First-visit privacy notice (POL-1): the one consent step, for the user agreement and the policy together.
+ * Nothing but the policy itself is requested until "同意" (the agreement only when asked for). Agreeing here is
+ * only remembered on this device; the sign-in page shows it as given, and the consent record (with the hash of
+ * the exact text) is written at the first verified sign-in.
  */
 export function PrivacyNotice({ doc, onAgree }: { doc: PolicyDocument; onAgree: () => void }) {
   const { t } = useTranslation();
   const app = useMobileApp();
   const name = t(`brand.${app}.name`);
   const [declined, setDeclined] = useState(false);
-  const [reading, setReading] = useState(false);
+  const [reading, setReading] = useState<'policy' | 'terms' | null>(null);
 
   return (
     <div
@@ -44,13 +46,26 @@ export function PrivacyNotice({ doc, onAgree }: { doc: PolicyDocument; onAgree: 
             <div className="ax-notice-summary" data-testid="policy-summary">
               <Markdown source={doc.summary} />
             </div>
-            <button type="button" className="ax-link" onClick={() => setReading(true)} data-testid="policy-read-full">
-              {t('policy.readFull')}
-            </button>
+            <p className="ax-notice-agree" data-testid="notice-agree-line">
+              {t('policy.agreeLinePrefix')}
+              <button type="button" className="ax-link" onClick={() => setReading('terms')} data-testid="terms-link">
+                {t('signIn.userAgreement')}
+              </button>
+              {t('signIn.agreeAnd')}
+              <button
+                type="button"
+                className="ax-link"
+                onClick={() => setReading('policy')}
+                data-testid="policy-read-full"
+              >
+                {t('signIn.privacyPolicy')}
+              </button>
+              {t('policy.agreeLineSuffix')}
+            </p>
           </div>
           <div className="ax-notice-actions">
             <Button block color="primary" size="large" onClick={onAgree} data-testid="policy-agree">
-              {t('common.agree')}
+              {t('policy.agreeAndContinue')}
             </Button>
             <Button block fill="none" size="large" onClick={() => setDeclined(true)} data-testid="policy-decline">
               {t('common.disagree')}
@@ -70,7 +85,13 @@ export function PrivacyNotice({ doc, onAgree }: { doc: PolicyDocument; onAgree: 
             <p className="ax-muted">{t('policy.declineHint')}</p>
           </div>
           <div className="ax-notice-actions">
-            <Button block color="primary" size="large" onClick={() => setReading(true)} data-testid="policy-read-again">
+            <Button
+              block
+              color="primary"
+              size="large"
+              onClick={() => setReading('policy')}
+              data-testid="policy-read-again"
+            >
               {t('policy.readAgain')}
             </Button>
             <Button block fill="none" size="large" onClick={() => setDeclined(false)} data-testid="policy-back">
@@ -79,7 +100,8 @@ export function PrivacyNotice({ doc, onAgree }: { doc: PolicyDocument; onAgree: 
           </div>
         </>
       )}
-      <PolicyReader doc={doc} open={reading} onClose={() => setReading(false)} />
+      <PolicyReader doc={doc} open={reading === 'policy'} onClose={() => setReading(null)} />
+      <TermsReader open={reading === 'terms'} onClose={() => setReading(null)} />
     </div>
   );
 }
