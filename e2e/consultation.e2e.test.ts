@@ -52,8 +52,8 @@ describe.skipIf(!enabled)('consultation journey', () => {
       await pp.goto(`${base}/patient/doctors/${d.me.id}`);
       await passNotice(pp, 'public-profile');
       await pp.getByTestId('start-consultation').click();
-      await pp.getByTestId('consult-concern').fill('抑郁症复诊：最近两周早醒，情绪低落加重');
       await pp.getByTestId('consult-follow-up-yes').click();
+      await pp.getByTestId('consult-concern').fill('抑郁症复诊：最近两周早醒，情绪低落加重');
       await pp.getByTestId('consult-submit').click();
       await expect
         .poll(() => pp.getByTestId('chat').getAttribute('data-status'), { timeout: 15_000 })

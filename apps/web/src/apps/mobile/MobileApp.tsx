@@ -8,7 +8,8 @@ import { SignInPage } from '../../features/auth/SignInPage';
 import { SensitiveConsentPage } from '../../features/consent/SensitiveConsentPage';
 import { ChatPage, ConsultationListPage, NewConsultationPage, PatientsPage } from '../../features/consultations';
 import { CallProvider } from '../../features/calls';
-import { DirectoryPage, PublicProfilePage } from '../../features/directory';
+import { DirectoryPage, PublicProfilePage, VisitorHome } from '../../features/directory';
+import { ReturnAfterSignIn } from '../../features/directory/ReturnAfterSignIn';
 import { HomePage, NEXT_PATH, PURPOSE } from '../../features/home/HomePage';
 import { DevicesPage } from '../../features/me/DevicesPage';
 import { DisplayNamePage } from '../../features/me/DisplayNamePage';
@@ -41,6 +42,7 @@ function AppRoutes() {
       <Routes>
         <Route path="/sign-in" element={<SignInPage />} />
         {/* The directory is public: browsing doctors needs no account (e.g. a doctor opening their own profile). */}
+        {app === 'patient' && <Route index element={<VisitorHome />} />}
         {app === 'patient' && <Route path="/doctors" element={<DirectoryPage />} />}
         {app === 'patient' && <Route path="/doctors/:id" element={<PublicProfilePage />} />}
         <Route path="*" element={<Navigate to="/sign-in" replace />} />
@@ -63,6 +65,7 @@ function AppRoutes() {
       <Route path="/policy" element={<PolicyPage backTo="/me" />} />
       <Route path={`/consent/${purpose}`} element={<SensitiveConsentPage purpose={purpose} next={NEXT_PATH[app]} />} />
       <Route path="/notices" element={<NoticesPage />} />
+      <Route path="/sign-in" element={<ReturnAfterSignIn />} />
       {app === 'doctor' && <Route path="/onboarding" element={<ApplicationPage />} />}
       {app === 'doctor' && <Route path="/onboarding/status" element={<ApplicationStatusPage />} />}
       {app === 'patient' && <Route path="/doctors" element={<DirectoryPage />} />}

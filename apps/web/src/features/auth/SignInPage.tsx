@@ -3,13 +3,14 @@ import { maskPhone, normalizeMainlandMobile } from '@anxin/domain';
 import { Button, Checkbox, NoticeBar, Switch, Toast } from 'antd-mobile';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { useLocation, useNavigate } from 'react-router';
 import { api, isStaleConsent, proofOf, toApiError, type ApiError } from '../../lib/api';
 import { useCountdown } from '../../lib/hooks';
 import { useMobileApp } from '../../ui/mobile/AppContext';
 import { HeartMark } from '../../ui/mobile/icons';
 import { LanguageToggle } from '../../ui/mobile/LanguageToggle';
 import { TextField } from '../../ui/mobile/TextField';
+import { returnPath } from '../directory/returnTo';
 import { usePolicy } from '../policy/PolicyContext';
 import { PolicyReader, TermsReader } from '../policy/PolicyReader';
 import { useSession } from '../session/SessionContext';
@@ -31,6 +32,7 @@ export function SignInPage() {
   const { t } = useTranslation();
   const app = useMobileApp();
   const navigate = useNavigate();
+  const location = useLocation();
   const session = useSession();
   const { doc, reload: reloadPolicy, acknowledge, ack, withdrawAck } = usePolicy();
 
@@ -117,7 +119,7 @@ export function SignInPage() {
       const me = await api.verifyCode({ phone, code, app, keepSignedIn, policyConsent: proofOf(doc) });
       acknowledge(doc.version);
       session.setMe(me);
-      navigate('/', { replace: true });
+      navigate(returnPath(location.state), { replace: true }); // e.g. back to the doctor a visitor chose
     } catch (err) {
       const e = toApiError(err);
       setCodeError(e.message);

@@ -1,4 +1,5 @@
 import type { PublicDoctor } from '@anxin/contracts';
+import { mayConsultOnline } from '@anxin/domain';
 import { Button, Toast } from 'antd-mobile';
 import { useEffect, useId, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
@@ -6,6 +7,7 @@ import { consultationApi, onboardingApi, toApiError } from '../../lib/api';
 import { useResource } from '../../lib/hooks';
 import { Page } from '../../ui/mobile/Page';
 import { EmptyView, ErrorView, LoadingView } from '../../ui/mobile/StatusViews';
+import { FirstVisitAlternatives } from '../directory';
 import { useMe } from '../session/SessionContext';
 import { useConsultT } from './i18n';
 import { isValidConcern } from './model';
@@ -30,6 +32,8 @@ function Form({ doctor }: { doctor: PublicDoctor }) {
   const [concernError, setConcernError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const counsellor = doctor.practitionerType === 'counsellor';
+  // The server's rule (same function): a first visit to a physician is refused, so it is not asked for here.
+  const blocked = followUp !== null && !mayConsultOnline(doctor.practitionerType, followUp);
   const consented = me.sensitiveConsents.includes(CONSENT);
 
   useEffect(() => {
@@ -41,13 +45,14 @@ function Form({ doctor }: { doctor: PublicDoctor }) {
 
   const submit = async () => {
     setError(undefined);
+    if (followUp === null) {
+      setError(t('consultations.new.followUpRequired'));
+      return;
+    }
+    if (blocked) return;
     const text = concern.trim();
     if (!isValidConcern(text)) {
       setConcernError(t('consultations.new.concernInvalid'));
-      return;
-    }
-    if (followUp === null) {
-      setError(t('consultations.new.followUpRequired'));
       return;
     }
     if (!consented) {
@@ -74,16 +79,18 @@ function Form({ doctor }: { doctor: PublicDoctor }) {
       title={t('consultations.new.title')}
       backTo={`/doctors/${encodeURIComponent(doctor.id)}`}
       footer={
-        <Button
-          block
-          color="primary"
-          size="large"
-          loading={busy}
-          onClick={() => void submit()}
-          data-testid="consult-submit"
-        >
-          {consented ? t('consultations.new.submit') : t('consultations.new.submitConsent')}
-        </Button>
+        !blocked && (
+          <Button
+            block
+            color="primary"
+            size="large"
+            loading={busy}
+            onClick={() => void submit()}
+            data-testid="consult-submit"
+          >
+            {consented ? t('consultations.new.submit') : t('consultations.new.submitConsent')}
+          </Button>
+        )
       }
     >
       <form
@@ -107,35 +114,6 @@ function Form({ doctor }: { doctor: PublicDoctor }) {
               <div>{t('consultations.new.counsellorNotice')}</div>
             </div>
           )}
-        </section>
-
-        <section className="ax-card">
-          <label className="ax-field-label" htmlFor={concernId}>
-            {t('consultations.new.concern')}
-          </label>
-          <textarea
-            id={concernId}
-            className="ax-con-textarea"
-            rows={6}
-            maxLength={1000}
-            value={concern}
-            placeholder={t('consultations.new.concernPlaceholder')}
-            onChange={(e) => {
-              setConcern(e.target.value);
-              setConcernError(undefined);
-            }}
-            aria-invalid={concernError ? true : undefined}
-            aria-describedby={`${concernId}-hint`}
-            data-testid="consult-concern"
-          />
-          <div
-            id={`${concernId}-hint`}
-            className={concernError ? 'ax-field-message ax-field-message-error' : 'ax-field-message'}
-            role={concernError ? 'alert' : undefined}
-          >
-            {concernError ?? t('consultations.new.concernHint')}
-            <span className="ax-con-count">{concern.length}/1000</span>
-          </div>
         </section>
 
         <section className="ax-card" role="group" aria-labelledby={`${concernId}-fu`}>
@@ -173,14 +151,49 @@ function Form({ doctor }: { doctor: PublicDoctor }) {
               {t('consultations.new.no')}
             </Button>
           </div>
-          {followUp === false && !counsellor && (
-            <div className="ax-con-notice ax-con-notice-warn" data-testid="consult-first-visit-notice">
-              {t('consultations.new.firstVisitNotice')}
-            </div>
+          {blocked && (
+            <>
+              <div className="ax-con-notice ax-con-notice-warn" data-testid="consult-first-visit-notice">
+                {t('consultations.new.firstVisitNotice')}
+              </div>
+              <FirstVisitAlternatives />
+            </>
           )}
         </section>
 
-        {!consented && <p className="ax-hint ax-con-pad">{t('consultations.new.consentNote')}</p>}
+        {/* What to write comes only once the doctor can take this visit: nothing is typed for a refusal. */}
+        {followUp !== null && !blocked && (
+          <section className="ax-card">
+            <label className="ax-field-label" htmlFor={concernId}>
+              {t('consultations.new.concern')}
+            </label>
+            <textarea
+              id={concernId}
+              className="ax-con-textarea"
+              rows={6}
+              maxLength={1000}
+              value={concern}
+              placeholder={t('consultations.new.concernPlaceholder')}
+              onChange={(e) => {
+                setConcern(e.target.value);
+                setConcernError(undefined);
+              }}
+              aria-invalid={concernError ? true : undefined}
+              aria-describedby={`${concernId}-hint`}
+              data-testid="consult-concern"
+            />
+            <div
+              id={`${concernId}-hint`}
+              className={concernError ? 'ax-field-message ax-field-message-error' : 'ax-field-message'}
+              role={concernError ? 'alert' : undefined}
+            >
+              {concernError ?? t('consultations.new.concernHint')}
+              <span className="ax-con-count">{concern.length}/1000</span>
+            </div>
+          </section>
+        )}
+
+        {!consented && !blocked && <p className="ax-hint ax-con-pad">{t('consultations.new.consentNote')}</p>}
 
         {error && (
           <div className="ax-con-notice ax-con-notice-danger ax-con-error" role="alert" data-testid="consult-error">

@@ -1,7 +1,7 @@
-import type { PractitionerType, PublicDoctor } from '@anxin/contracts';
+import { DIRECTORY_SEARCH_MAX_LENGTH, type PractitionerType, type PublicDoctor } from '@anxin/contracts';
 import { Button, NoticeBar, PullToRefresh, Tag } from 'antd-mobile';
 import { useEffect, useState, type ReactNode } from 'react';
-import { useNavigate } from 'react-router';
+import { useLocation, useNavigate } from 'react-router';
 import { onboardingApi } from '../../lib/api';
 import { useResource } from '../../lib/hooks';
 import { Page } from '../../ui/mobile/Page';
@@ -93,14 +93,26 @@ function Chip({
   );
 }
 
-/** `/doctors` (patient app): search and filter the verified doctors. Needs no consent and no sign-in. */
+/** A link may open the list on one practitioner type (router state, e.g. counsellors for a first visit). */
+function initialFilter(state: unknown): Filter {
+  const type = (state as { type?: PractitionerType } | null)?.type;
+  if (type && PRACTITIONER_TYPES.includes(type)) lastFilter = { q: '', type, expertise: undefined };
+  return lastFilter;
+}
+
+/**
+ * `/doctors` (patient app): search the verified doctors by name, expertise, title, hospital or department (on the
+ * server), and filter them. Needs no consent and no sign-in.
+ */
 export function DirectoryPage() {
   const t = useDirectoryT();
   const pull = usePullCopy();
-  const [q, setQ] = useState(lastFilter.q);
-  const [query, setQuery] = useState(lastFilter.q.trim());
-  const [type, setType] = useState(lastFilter.type);
-  const [expertise, setExpertise] = useState(lastFilter.expertise);
+  const { state } = useLocation();
+  const [initial] = useState(() => initialFilter(state));
+  const [q, setQ] = useState(initial.q);
+  const [query, setQuery] = useState(initial.q.trim());
+  const [type, setType] = useState(initial.type);
+  const [expertise, setExpertise] = useState(initial.expertise);
 
   // Search as the patient types, once they pause.
   useEffect(() => {
@@ -157,7 +169,7 @@ export function DirectoryPage() {
             placeholder={t('directory.searchPlaceholder')}
             aria-label={t('directory.searchLabel')}
             enterKeyHint="search"
-            maxLength={40}
+            maxLength={DIRECTORY_SEARCH_MAX_LENGTH}
             autoComplete="off"
             data-testid="directory-search"
           />

@@ -6,8 +6,11 @@ import { formatDate } from '../../lib/format';
 import { useResource } from '../../lib/hooks';
 import { Page } from '../../ui/mobile/Page';
 import { EmptyView, ErrorView, LoadingView } from '../../ui/mobile/StatusViews';
+import { useSession } from '../session/SessionContext';
 import { DoctorAvatar } from './DoctorAvatar';
+import { FirstVisitRule } from './FirstVisitRule';
 import { useDirectoryT } from './i18n';
+import type { ReturnState } from './returnTo';
 import { TypeBadge, VerifiedBadge } from './TypeBadge';
 
 const BIO = ['education', 'practice', 'academic', 'cases'] as const;
@@ -40,6 +43,8 @@ function Profile({ doctor }: { doctor: PublicDoctor }) {
           </div>
         </div>
       </section>
+
+      <FirstVisitRule type={doctor.practitionerType} />
 
       <section className="ax-card ax-dir-scope">
         {doctor.practitionerType === 'counsellor' && (
@@ -80,13 +85,20 @@ function Profile({ doctor }: { doctor: PublicDoctor }) {
   );
 }
 
-/** `/doctors/:id` (patient app): a verified doctor's public profile. */
+/** `/doctors/:id` (patient app): a verified doctor's public profile, open to visitors who have not signed in. */
 export function PublicProfilePage() {
   const t = useDirectoryT();
   const navigate = useNavigate();
+  const signedIn = useSession().state.status === 'signedIn';
   const { id = '' } = useParams();
   const { data, error, reload } = useResource(() => onboardingApi.publicDoctor(id), [id]);
   const notFound = error?.code === 'DOCTOR_NOT_FOUND' || error?.status === 404;
+  // A visitor signs in first and comes back to this doctor's consultation form.
+  const consult = (doctorId: string) => {
+    const form = `/consultations/new?doctor=${encodeURIComponent(doctorId)}`;
+    if (signedIn) navigate(form);
+    else navigate('/sign-in', { state: { returnTo: form } satisfies ReturnState });
+  };
 
   return (
     <Page
@@ -99,11 +111,16 @@ export function PublicProfilePage() {
               block
               color="primary"
               size="large"
-              onClick={() => navigate(`/consultations/new?doctor=${encodeURIComponent(data.id)}`)}
+              onClick={() => consult(data.id)}
               data-testid="start-consultation"
             >
-              {t('directory.profile.consult')}
+              {signedIn ? t('directory.profile.consult') : t('directory.profile.signInToConsult')}
             </Button>
+            {!signedIn && (
+              <div className="ax-muted ax-small" data-testid="consultation-sign-in-hint">
+                {t('directory.profile.signInHint')}
+              </div>
+            )}
             {data.practitionerType === 'counsellor' && (
               <div className="ax-muted ax-small" data-testid="consultation-counselling">
                 {t('directory.counsellorLabel')}

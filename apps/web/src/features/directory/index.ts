@@ -8,3 +8,6 @@ registerBundle(directoryLocales);
 export { DirectoryPage } from './DirectoryPage';
 export { PublicProfilePage } from './PublicProfilePage';
 export { PatientHomeIntro } from './PatientHomeIntro';
+export { VisitorHome } from './VisitorHome';
+export { FirstVisitAlternatives, FirstVisitRule } from './FirstVisitRule';
+export { returnPath, type ReturnState } from './returnTo';
