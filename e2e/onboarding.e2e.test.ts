@@ -120,6 +120,11 @@ describe.skipIf(!enabled)('onboarding journey', () => {
       const status = d.getByTestId('application-status');
       await expect.poll(() => status.getAttribute('data-status'), { timeout: 15_000 }).toBe('submitted');
       await d.getByTestId('precheck-flag-photo_readability').waitFor();
+      // 为什么？ only where a check flagged something, not on the passing items.
+      expect(await d.locator('[data-testid^="precheck-why-"]').count()).toBe(
+        await d.locator('[data-testid^="precheck-flag-"]').count(),
+      );
+      expect(await d.locator('[data-testid^="precheck-pass-"]').count()).toBeGreaterThan(0);
       await d.getByTestId('precheck-why-photo_readability').click();
       await expect.poll(() => d.getByTestId('precheck').innerText()).toMatch(/分辨率/);
       await screenshot(d, 'onboarding-02-precheck-flag');
