@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, signIn, type TestApp } from '../../../test/harness.js';
-import { appendAudit, purgeAuditBefore, verifyAuditChain } from './audit.js';
+import { appendAudit, appendAuditEntries, purgeAuditBefore, verifyAuditChain } from './audit.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -93,6 +93,35 @@ describe('hash-chained audit log', () => {
       ),
     );
     expect((await verifyAuditChain(t.db)).ok).toBe(true);
+  });
+
+  it('SEC-1: entries appended together are chained one after another, and verification reads the chain in pages', async () => {
+    const before = await verifyAuditChain(t.db);
+    const ids = await t.db.transaction().execute((trx) =>
+      appendAuditEntries(
+        trx,
+        Array.from({ length: 25 }, (_, i) => ({
+          action: 'audit.verified' as const,
+          actorId: null,
+          actorRole: 'test',
+          purpose: i % 2 ? '换行\n"引号"\u0001' : null,
+          details: { i, fields: ['a', 'b'] },
+        })),
+      ),
+    );
+    expect(ids).toEqual(Array.from({ length: 25 }, (_, i) => before.checked + 1 + i));
+    // Pages of 4: the chain is checked across page boundaries, with the next page read while one is checked.
+    expect(await verifyAuditChain(t.db, 4)).toEqual({ ok: true, checked: before.checked + 25, firstBroken: null });
+    const target = ids[17]!;
+    const row = await t.db.selectFrom('audit_log').selectAll().where('id', '=', target).executeTakeFirstOrThrow();
+    await tamper(sql`update audit_log set request_id = 'forged' where id = ${target}`);
+    expect(await verifyAuditChain(t.db, 4)).toMatchObject({
+      ok: false,
+      checked: target - 1,
+      firstBroken: { id: target, reason: 'contents do not match the stored hash' },
+    });
+    await tamper(sql`update audit_log set request_id = ${row.request_id} where id = ${target}`);
+    expect((await verifyAuditChain(t.db, 4)).ok).toBe(true);
   });
 
   it('SEC-2: the retention path removes old entries and the rest still verifies from the anchor', async () => {

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, entryHash, GENESIS_HASH } from './audit.js';
+import { canonicalJson, entryBody, entryHash, GENESIS_HASH } from './audit.js';
 
 type Entry = Parameters<typeof entryHash>[0];
 
@@ -169,5 +169,39 @@ describe('entryHash', () => {
     const a = entryHash({ ...base, prev_hash: 'ab', purpose: 'c' });
     const b = entryHash({ ...base, prev_hash: 'a', purpose: 'bc' });
     expect(a).not.toBe(b);
+  });
+
+  it('SEC-1: the body the verifier builds is exactly the canonical JSON of the entry, for any field values', () => {
+    const text = fc.option(fc.string({ unit: 'binary' }), { nil: null });
+    fc.assert(
+      fc.property(
+        fc.record({
+          id: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+          at: fc.date({ min: new Date('1970-01-01'), max: new Date('9999-12-31'), noInvalidDate: true }),
+          actor_id: text,
+          actor_role: text,
+          action: fc.string({ unit: 'binary' }),
+          subject_id: text,
+          purpose: text,
+          request_id: text,
+          details: fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null))),
+        }),
+        (e) => {
+          const expected = canonicalJson({
+            id: e.id,
+            at: e.at.toISOString(),
+            actorId: e.actor_id,
+            actorRole: e.actor_role,
+            action: e.action,
+            subjectId: e.subject_id,
+            purpose: e.purpose,
+            requestId: e.request_id,
+            details: e.details,
+          });
+          expect(entryBody(e, e.at.toISOString(), canonicalJson(e.details))).toBe(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

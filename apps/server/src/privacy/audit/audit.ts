@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db, Queryable } from '../../db/database.js';
+import { preparedAs } from '../../db/prepared.js';
 import type { AuditAction } from './audit-actions.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -21,10 +22,15 @@ export interface AuditEvent {
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  const object = value as Record<string, unknown>;
+  // (sort() without a comparator orders by UTF-16 code units, like the < and > of strings)
+  let out = '';
+  for (const key of Object.keys(object).sort()) {
+    const v = object[key];
+    if (v === undefined) continue;
+    out += `${out ? ',' : ''}${JSON.stringify(key)}:${canonicalJson(v)}`;
+  }
+  return `{${out}}`;
 }
 
 interface ChainFields {
@@ -40,26 +46,36 @@ interface ChainFields {
   prev_hash: string;
 }
 
+/**
+ * The canonical body of an entry — exactly `canonicalJson` of { id, at, actorId, actorRole, action, subjectId,
+ * purpose, requestId, details }, written out in its sorted key order (the verifier builds one per entry). `at` is the
+ * ISO-8601 time with milliseconds, `details` the canonical JSON of the details.
+ */
+export function entryBody(e: Omit<ChainFields, 'at' | 'details' | 'prev_hash'>, at: string, details: string): string {
+  const s = JSON.stringify;
+  return (
+    `{"action":${s(e.action)},"actorId":${s(e.actor_id)},"actorRole":${s(e.actor_role)},"at":${s(at)},` +
+    `"details":${details},"id":${s(e.id)},"purpose":${s(e.purpose)},"requestId":${s(e.request_id)},` +
+    `"subjectId":${s(e.subject_id)}}`
+  );
+}
+
+/** SHA-256 (hex) of the previous entry's hash, a newline and the canonical body. */
+export const chainHash = (prevHash: string, body: string) => crypto.hash('sha256', `${prevHash}\n${body}`, 'hex');
+
 export function entryHash(e: ChainFields): string {
-  const body = canonicalJson({
-    id: e.id,
-    at: e.at.toISOString(),
-    actorId: e.actor_id,
-    actorRole: e.actor_role,
-    action: e.action,
-    subjectId: e.subject_id,
-    purpose: e.purpose,
-    requestId: e.request_id,
-    details: e.details,
-  });
-  return crypto.createHash('sha256').update(e.prev_hash).update('\n').update(body).digest('hex');
+  return chainHash(e.prev_hash, entryBody(e, e.at.toISOString(), canonicalJson(e.details)));
 }
 
 /**
- * Append one entry in the caller's transaction, so the audit record commits or rolls back with the change.
+ * Append entries in the caller's transaction, so the audit record commits or rolls back with the change.
  * A transaction-scoped advisory lock serialises appends: ids are gap-free and each links to the previous hash.
  */
-export async function appendAudit(trx: Queryable, event: AuditEvent, now: Date = new Date()): Promise<number> {
+export async function appendAuditEntries(
+  trx: Queryable,
+  events: AuditEvent[],
+  now: Date = new Date(),
+): Promise<number[]> {
   await sql`select pg_advisory_xact_lock(hashtext('anxin.audit'))`.execute(trx);
   const last = await trx
     .selectFrom('audit_log')
@@ -68,25 +84,38 @@ export async function appendAudit(trx: Queryable, event: AuditEvent, now: Date =
     .limit(1)
     .executeTakeFirst();
   const anchor = last ? null : await trx.selectFrom('audit_anchor').selectAll().executeTakeFirst();
-  const fields: ChainFields = {
-    id: last ? last.id + 1 : anchor ? anchor.last_removed_id + 1 : 1,
-    // Millisecond precision so the stored value round-trips exactly through JavaScript dates.
-    at: new Date(Math.floor(now.getTime())),
-    actor_id: event.actorId,
-    actor_role: event.actorRole,
-    action: event.action,
-    subject_id: event.subjectId ?? null,
-    purpose: event.purpose ?? null,
-    request_id: event.requestId ?? null,
-    details: event.details ?? {},
-    prev_hash: last ? last.hash : anchor ? anchor.last_removed_hash : GENESIS_HASH,
-  };
-  const hash = entryHash(fields);
-  await trx
-    .insertInto('audit_log')
-    .values({ ...fields, details: JSON.stringify(fields.details), hash })
-    .execute();
-  return fields.id;
+  let id = last ? last.id + 1 : anchor ? anchor.last_removed_id + 1 : 1;
+  let prevHash = last ? last.hash : anchor ? anchor.last_removed_hash : GENESIS_HASH;
+  // Millisecond precision so the stored value round-trips exactly through JavaScript dates.
+  const at = new Date(Math.floor(now.getTime()));
+  const rows = events.map((event) => {
+    const fields: ChainFields = {
+      id: id++,
+      at,
+      actor_id: event.actorId,
+      actor_role: event.actorRole,
+      action: event.action,
+      subject_id: event.subjectId ?? null,
+      purpose: event.purpose ?? null,
+      request_id: event.requestId ?? null,
+      details: event.details ?? {},
+      prev_hash: prevHash,
+    };
+    prevHash = entryHash(fields);
+    return { ...fields, details: JSON.stringify(fields.details), hash: prevHash };
+  });
+  // (11 parameters a row: well below PostgreSQL's 65,535 per statement)
+  for (let i = 0; i < rows.length; i += 1000)
+    await trx
+      .insertInto('audit_log')
+      .values(rows.slice(i, i + 1000))
+      .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Append one entry in the caller's transaction (see appendAuditEntries). */
+export async function appendAudit(trx: Queryable, event: AuditEvent, now: Date = new Date()): Promise<number> {
+  return (await appendAuditEntries(trx, [event], now))[0]!;
 }
 
 export interface ChainVerification {
@@ -95,38 +124,66 @@ export interface ChainVerification {
   firstBroken: { id: number; reason: string } | null;
 }
 
-/** Walk the chain from the retention anchor (or genesis) and name the first entry that does not fit. */
-export async function verifyAuditChain(db: Db, batchSize = 1000): Promise<ChainVerification> {
+/**
+ * One page of the chain in id order from `fromId`, as the verifier needs it: `at` already in the ISO-8601 form the
+ * body uses and `details` as JSON text, so no dates or row objects are built for them.
+ */
+function chainPage(db: Db, fromId: number, limit: number) {
+  return sql<{
+    id: number;
+    at: string;
+    actor_id: string | null;
+    actor_role: string | null;
+    action: string;
+    subject_id: string | null;
+    purpose: string | null;
+    request_id: string | null;
+    details: string;
+    prev_hash: string;
+    hash: string;
+  }>`${sql.raw(preparedAs('audit.chain-page'))}
+    select id, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at, actor_id, actor_role, action,
+      subject_id, purpose, request_id, details::text as details, prev_hash, hash
+    from audit_log where id >= ${fromId} order by id limit ${limit}`
+    .execute(db)
+    .then((r) => r.rows);
+}
+
+/**
+ * Walk the chain from the retention anchor (or genesis) and name the first entry that does not fit. Keyset pages,
+ * the next one read while this one is checked; each entry's body is rebuilt from its stored fields and hashed.
+ */
+export async function verifyAuditChain(db: Db, pageSize = 5000): Promise<ChainVerification> {
   const anchor = await db.selectFrom('audit_anchor').selectAll().executeTakeFirst();
   let expectedId = anchor ? anchor.last_removed_id + 1 : 1;
   let prevHash = anchor ? anchor.last_removed_hash : GENESIS_HASH;
   let checked = 0;
+  const first = await db.selectFrom('audit_log').select('id').orderBy('id').limit(1).executeTakeFirst();
+  if (first && first.id < expectedId)
+    return { ok: false, checked, firstBroken: { id: first.id, reason: 'entry before the retention anchor' } };
+  if (first && first.id > expectedId)
+    return { ok: false, checked, firstBroken: { id: first.id, reason: `entries before ${first.id} are missing` } };
+  let next = chainPage(db, expectedId, pageSize);
   for (;;) {
-    const rows = await db
-      .selectFrom('audit_log')
-      .selectAll()
-      .where('id', '>=', expectedId)
-      .orderBy('id')
-      .limit(batchSize)
-      .execute();
-    const first =
-      checked === 0 ? await db.selectFrom('audit_log').select('id').orderBy('id').limit(1).executeTakeFirst() : null;
-    if (first && first.id < expectedId)
-      return { ok: false, checked, firstBroken: { id: first.id, reason: 'entry before the retention anchor' } };
-    if (first && first.id > expectedId)
-      return { ok: false, checked, firstBroken: { id: first.id, reason: `entries before ${first.id} are missing` } };
+    const rows = await next;
+    if (rows.length === pageSize) {
+      next = chainPage(db, rows[rows.length - 1]!.id + 1, pageSize);
+      // (a page still being read when a broken entry ends the walk must not become an unhandled rejection)
+      next.catch(() => undefined);
+    }
     for (const row of rows) {
       if (row.id !== expectedId)
         return { ok: false, checked, firstBroken: { id: row.id, reason: `entry ${expectedId} is missing` } };
       if (row.prev_hash !== prevHash)
         return { ok: false, checked, firstBroken: { id: row.id, reason: 'link to the previous entry does not match' } };
-      if (entryHash(row) !== row.hash)
+      const body = entryBody(row, row.at, canonicalJson(JSON.parse(row.details)));
+      if (chainHash(row.prev_hash, body) !== row.hash)
         return { ok: false, checked, firstBroken: { id: row.id, reason: 'contents do not match the stored hash' } };
       prevHash = row.hash;
       expectedId++;
       checked++;
     }
-    if (rows.length < batchSize) return { ok: true, checked, firstBroken: null };
+    if (rows.length < pageSize) return { ok: true, checked, firstBroken: null };
   }
 }
 
