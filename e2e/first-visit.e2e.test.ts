@@ -162,4 +162,24 @@ describe.skipIf(!enabled)('first visit of a new doctor at 390×844', () => {
       await context.close();
     }
   });
+
+  it('ACC-4: in the patient app the switch is there but off by default, so the cookie ends with the browser session', async () => {
+    const { context, page } = await launch({ width: 390, height: 844 });
+    try {
+      await page.goto(`${base}/patient/sign-in`);
+      await page.getByTestId('policy-agree').click();
+      await page.getByTestId('sign-in').waitFor();
+      const phone = '13812340003';
+      await page.getByTestId('phone-input').fill(phone);
+      await page.getByTestId('send-code').click();
+      await page.getByTestId('code-input').waitFor();
+      expect(await page.getByTestId('keep-signed-in').getAttribute('aria-checked')).toBe('false');
+      await screenshot(page, 'first-visit-07-patient-code');
+      await page.getByTestId('code-input').fill(await waitForCode(t, phone));
+      await page.getByTestId('verify-code').click();
+      await expect.poll(async () => (await sessionCookie(page))?.expires).toBe(-1);
+    } finally {
+      await context.close();
+    }
+  });
 });
