@@ -1,9 +1,14 @@
 /*
  * Anxin service worker (hand-written, no build step).
  *
- * - Caches the app shell (the page's HTML plus the hashed JS/CSS it references) so the app starts offline.
- * - NEVER caches /api/ responses or anything else that may carry personal or health data: those requests
- *   are not intercepted at all and go straight to the network.
+ * - Precaches the built app shell at install: the page's HTML and every hashed JS/CSS file reachable from it
+ *   (its scripts, styles and the chunks those load later), so the app starts offline.
+ * - Doctor app only: keeps the last successful work queue (GET /api/consultations) of the signed-in doctor in
+ *   its own cache and answers it from there when the network fails. It is deleted on any sign-in or sign-out
+ *   request (/api/auth/*) and whenever the server answers that request with 401/403.
+ * - Keeps the public policy and user agreement texts (GET /api/policy/current and /terms, the same for everyone)
+ *   so a device that agreed before can open the app offline. No other /api/ response, nor anything else that may
+ *   carry personal or health data, is cached: those requests are not intercepted.
  * - When offline and no shell is cached, navigations get the offline notice page.
  *
  * Registered from the doctor app (scope "/") and the patient app (scope "/patient/"); the staff console
@@ -12,11 +17,17 @@
  * Push (NOT-1): shows the server's content-free notification ("您有一条新消息": never a name or message text,
  * decrypted by the browser from an end-to-end encrypted payload) and opens or focuses its link on click.
  */
-const VERSION = 'v1';
+const VERSION = 'v2';
 const SCOPE_PATH = new URL(self.registration.scope).pathname; // "/" or "/patient/"
 const CACHE_PREFIX = 'anxin-shell:';
 const CACHE_NAME = `${CACHE_PREFIX}${SCOPE_PATH}:${VERSION}`;
 const OFFLINE_URL = '/offline.html';
+/** The signed-in doctor's last work queue: the one API response kept (see above). */
+const QUEUE_CACHE = `anxin-queue:${SCOPE_PATH}`;
+const QUEUE_PATH = '/api/consultations';
+const KEEPS_QUEUE = SCOPE_PATH === '/';
+/** Public documents without anything personal in them, kept with the shell. */
+const PUBLIC_DOCS = /^\/api\/policy\/(current|terms)$/;
 
 /** Paths the worker must never answer from, or store into, the cache. */
 const NEVER_CACHE = [/^\/api(\/|$)/, /^\/docs(\/|$)/, /^\/healthz$/, /^\/readyz$/, /^\/admin(\/|$)/];
@@ -46,6 +57,16 @@ function assetsIn(html) {
   return [...urls];
 }
 
+/** Build files a script or stylesheet loads (chunks are flat in /assets/: "./x-hash.js" or "assets/x-hash.js"). */
+function chunksIn(code) {
+  const urls = new Set();
+  const re = /(?:\.\/|\/?assets\/)([\w.-]+\.(?:js|css))(?=["'`)])/g;
+  let m;
+  while ((m = re.exec(code))) urls.add(`/assets/${m[1]}`);
+  return [...urls];
+}
+
+/** The shell HTML and everything reachable from it: the app's scripts and styles, and the chunks loaded later. */
 async function precacheShell() {
   const cache = await caches.open(CACHE_NAME);
   await cache.add(new Request(OFFLINE_URL, { cache: 'reload' }));
@@ -53,9 +74,25 @@ async function precacheShell() {
   if (!res.ok || !(res.headers.get('content-type') || '').includes('text/html')) return;
   const html = await res.clone().text();
   await cache.put(SCOPE_PATH, res);
-  await Promise.all(
-    assetsIn(html).map((url) => cache.add(new Request(url, { cache: 'reload' })).catch(() => undefined)),
-  );
+  const seen = new Set();
+  let next = assetsIn(html);
+  while (next.length > 0) {
+    const found = await Promise.all(
+      next
+        .filter((url) => !seen.has(url) && seen.add(url))
+        .map(async (url) => {
+          try {
+            const file = await fetch(new Request(url, { cache: 'reload' }));
+            if (!file.ok) return [];
+            await cache.put(url, file.clone());
+            return /\.(js|css)$/.test(url) ? chunksIn(await file.text()) : [];
+          } catch {
+            return [];
+          }
+        }),
+    );
+    next = found.flat().filter((url) => !seen.has(url));
+  }
 }
 
 self.addEventListener('install', (event) => {
@@ -68,6 +105,7 @@ self.addEventListener('activate', (event) => {
       const names = await caches.keys();
       const mine = `${CACHE_PREFIX}${SCOPE_PATH}:`;
       await Promise.all(names.filter((n) => n.startsWith(mine) && n !== CACHE_NAME).map((n) => caches.delete(n)));
+      if (!KEEPS_QUEUE) await caches.delete(QUEUE_CACHE);
       await self.clients.claim();
     })(),
   );
@@ -113,11 +151,67 @@ async function staticAsset(request) {
   return res;
 }
 
+/**
+ * The work queue: network first, and the last successful answer kept for when the network fails. A 401/403 (signed
+ * out, session ended) drops it. Offline without a kept queue: the same NETWORK-style failure the app expects.
+ */
+/** Network first; the last copy when offline. */
+async function publicDocument(request) {
+  const cache = await caches.open(CACHE_NAME);
+  try {
+    const res = await fetch(request);
+    if (res.ok) await cache.put(request, res.clone());
+    return res;
+  } catch (err) {
+    const kept = await cache.match(request);
+    if (kept) return kept;
+    throw err;
+  }
+}
+
+async function workQueue(request) {
+  const cache = await caches.open(QUEUE_CACHE);
+  try {
+    const res = await fetch(request);
+    if (res.ok) await cache.put(QUEUE_PATH, res.clone());
+    else if (res.status === 401 || res.status === 403) await caches.delete(QUEUE_CACHE);
+    return res;
+  } catch (err) {
+    const kept = await cache.match(QUEUE_PATH);
+    if (kept) return kept;
+    throw err;
+  }
+}
+
 self.addEventListener('fetch', (event) => {
   const { request } = event;
-  if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
+  // Signing in or out (whoever it is, on this device or all of them): the kept queue belonged to the previous
+  // session. Not intercepted.
+  if (request.method !== 'GET' && /^\/api\/(auth\/|me\/sessions)/.test(url.pathname)) {
+    event.waitUntil(caches.delete(QUEUE_CACHE));
+    return;
+  }
+  if (request.method !== 'GET') return;
+  // Who is signed in is never kept either; but when the answer is "nobody" (401), the kept queue goes.
+  if (KEEPS_QUEUE && url.pathname === '/api/me') {
+    event.respondWith(
+      fetch(request).then(async (res) => {
+        if (res.status === 401) await caches.delete(QUEUE_CACHE);
+        return res;
+      }),
+    );
+    return;
+  }
+  if (KEEPS_QUEUE && url.pathname === QUEUE_PATH && !url.search) {
+    event.respondWith(workQueue(request));
+    return;
+  }
+  if (PUBLIC_DOCS.test(url.pathname)) {
+    event.respondWith(publicDocument(request));
+    return;
+  }
   if (neverCache(url.pathname)) return; // straight to the network, never stored
 
   if (request.mode === 'navigate') {

@@ -1,4 +1,4 @@
-import { ConfigProvider, NoticeBar } from 'antd-mobile';
+import { ConfigProvider } from 'antd-mobile';
 import enUS from 'antd-mobile/es/locales/en-US';
 import zhCN from 'antd-mobile/es/locales/zh-CN';
 import { useEffect } from 'react';
@@ -11,6 +11,7 @@ import { CallProvider } from '../../features/calls';
 import { DirectoryPage, PublicProfilePage, VisitorHome } from '../../features/directory';
 import { ReturnAfterSignIn } from '../../features/directory/ReturnAfterSignIn';
 import { HomePage, NEXT_PATH, PURPOSE } from '../../features/home/HomePage';
+import { OfflineRoutes } from '../../features/home/OfflineHome';
 import { DevicesPage } from '../../features/me/DevicesPage';
 import { DisplayNamePage } from '../../features/me/DisplayNamePage';
 import { MePage } from '../../features/me/MePage';
@@ -24,7 +25,7 @@ import { PolicyReaccept } from '../../features/policy/PolicyReaccept';
 import { PrivacyNoticeGate } from '../../features/policy/PrivacyNoticeGate';
 import { SessionProvider, useSession } from '../../features/session/SessionContext';
 import { currentLocale } from '../../lib/i18n';
-import { useOnline } from '../../lib/hooks';
+import { ConnectionBanner } from '../../ui/mobile/ConnectionBanner';
 import { MobileAppProvider, useMobileApp, type MobileApp as AppName } from '../../ui/mobile/AppContext';
 import { ErrorView, LoadingView } from '../../ui/mobile/StatusViews';
 import { TabLayout } from './TabLayout';
@@ -36,7 +37,12 @@ function AppRoutes() {
 
   if (state.status === 'idle' || state.status === 'loading') return <LoadingView fullscreen />;
   if (state.status === 'error')
-    return <ErrorView fullscreen error={state.error} onRetry={() => void session.refresh()} />;
+    // Offline, the doctor still gets the shell and the last-seen work queue (kept by the service worker).
+    return app === 'doctor' && state.error.code === 'NETWORK_ERROR' ? (
+      <OfflineRoutes onRetry={() => void session.refresh()} />
+    ) : (
+      <ErrorView fullscreen error={state.error} onRetry={() => void session.refresh()} />
+    );
   if (state.status === 'signedOut') {
     return (
       <Routes>
@@ -97,15 +103,6 @@ function Session({ app }: { app: AppName }) {
   );
 }
 
-function OfflineBanner() {
-  const { t } = useTranslation();
-  const online = useOnline();
-  if (online) return null;
-  return (
-    <NoticeBar className="ax-offline" color="alert" wrap content={t('offline.banner')} data-testid="offline-banner" />
-  );
-}
-
 /** The doctor (`/`) and patient (`/patient`) apps: same screens, different copy and colours. */
 export function MobileApp({ app }: { app: AppName }) {
   const { t } = useTranslation();
@@ -120,7 +117,7 @@ export function MobileApp({ app }: { app: AppName }) {
       <MobileAppProvider value={app}>
         <BrowserRouter basename={app === 'doctor' ? '/' : '/patient'}>
           <div className="ax-app">
-            <OfflineBanner />
+            <ConnectionBanner />
             <PolicyProvider app={app}>
               <Session app={app} />
             </PolicyProvider>

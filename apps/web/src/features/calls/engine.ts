@@ -6,6 +6,7 @@
  */
 import type { CallMedia, CallOutcome, CallServerFrame, DeclineReason, IceConfig, ServerFrame } from '@anxin/contracts';
 import { callApi } from '../../lib/api';
+import { reportSocket } from '../../lib/connection';
 import { qualityFrom, reconnectDelay, sampleStats, shouldDropVideo, type Quality, type StatsSample } from './model';
 
 export type Phase = 'idle' | 'outgoing' | 'incoming' | 'connecting' | 'connected' | 'reconnecting' | 'ended';
@@ -134,6 +135,7 @@ export class CallEngine {
     const ws = this.ws;
     this.ws = null;
     ws?.close(1000);
+    reportSocket('calls', null);
     this.view = { ...IDLE };
   }
 
@@ -147,10 +149,13 @@ export class CallEngine {
       return;
     }
     this.ws = ws;
+    // The app-wide socket: what the connection indicator shows (lib/connection).
+    reportSocket('calls', false);
     ws.onopen = () => {
       if (this.ws !== ws) return;
       this.attempt = 0;
       this.set({ socketUp: true });
+      reportSocket('calls', true);
       if (this.pendingInvite) {
         window.clearTimeout(this.inviteTimer);
         this.send(this.pendingInvite);
@@ -174,6 +179,7 @@ export class CallEngine {
       if (this.ws !== ws) return;
       this.ws = null;
       this.set({ socketUp: false });
+      reportSocket('calls', e.code === 4401 ? null : false);
       if (e.code === 4401) return; // signed out
       if (this.inCall()) this.set({ phase: this.view.phase === 'connected' ? 'reconnecting' : this.view.phase });
       this.scheduleReconnect();

@@ -13,6 +13,7 @@ import { DeclineDialog } from './DeclineDialog';
 import { useConsultT } from './i18n';
 import { ImageContent, ImagePicker, PendingFileContent, VoiceContent, VoiceRecorder } from './ChatMedia';
 import type { PendingFile, PendingMessage } from './model';
+import { patientLabel } from './patient';
 import { StatusTag } from './StatusTag';
 import { useChat, type ConnectionState } from './useChat';
 import { CallButtons, CallEntry, mergeTimeline, useCallRecords } from '../calls';
@@ -363,7 +364,7 @@ function Conversation({ id }: { id: string }) {
     );
   }
 
-  const title = isDoctor ? (c.patient.name ?? t('consultations.patient')) : c.doctor.name;
+  const title = isDoctor ? patientLabel(c.patient, t) : c.doctor.name;
   const active = c.status === 'active';
 
   return (

@@ -1,4 +1,5 @@
 import { Badge, Button, List, Skeleton } from 'antd-mobile';
+import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
 import { consultationApi } from '../../lib/api';
 import { formatDateTime } from '../../lib/format';
@@ -6,22 +7,20 @@ import { useResource } from '../../lib/hooks';
 import { Page } from '../../ui/mobile/Page';
 import { EmptyView, ErrorView } from '../../ui/mobile/StatusViews';
 import { useConsultT } from './i18n';
-import { groupPatients } from './model';
+import { groupPatients, type PatientGroup } from './model';
+import { patientFacts, patientLabel } from './patient';
 import { StatusTag } from './StatusTag';
-
-/** A patient's label for the doctor: the name they chose, or a case number when they chose none. */
-function label(name: string | null, patientId: string, fallback: (no: string) => string): string {
-  return name ?? fallback(patientId.slice(0, 4).toUpperCase());
-}
 
 /** `/patients` and `/patients/:id` in the doctor app: everyone the doctor has consulted, and one patient's history. */
 export function PatientsPage() {
   const t = useConsultT();
+  const { i18n } = useTranslation();
   const navigate = useNavigate();
   const { id } = useParams();
   const { data, error, reload } = useResource(() => consultationApi.list(), []);
   const groups = data ? groupPatients(data.consultations) : [];
-  const fallback = (no: string) => t('consultations.patients.anonymous', { no });
+  // The same label as in the work queue and the chat (every consultation of a group carries the patient's code).
+  const label = (g: PatientGroup) => patientLabel({ name: g.name, code: g.consultations[0]!.patient.code }, t);
   const one = id ? groups.find((g) => g.patientId === id) : undefined;
 
   const body = !data ? (
@@ -58,6 +57,7 @@ export function PatientsPage() {
               {' · '}
               {formatDateTime(c.createdAt)}
               {c.followUpOf && ` · ${t('consultations.patients.followsUp')}`}
+              {c.concernSummary && <div className="ax-con-qitem-concern">{c.concernSummary}</div>}
             </>
           }
           data-testid="patient-consultation"
@@ -74,10 +74,15 @@ export function PatientsPage() {
         <List.Item
           key={g.patientId}
           onClick={() => navigate(`/patients/${encodeURIComponent(g.patientId)}`)}
-          description={t('consultations.patients.summary', {
-            count: g.consultations.length,
-            time: formatDateTime(new Date(g.lastAt).toISOString()),
-          })}
+          description={[
+            patientFacts(g.consultations[0]!.patient, i18n.t),
+            t('consultations.patients.summary', {
+              count: g.consultations.length,
+              time: formatDateTime(new Date(g.lastAt).toISOString()),
+            }),
+          ]
+            .filter(Boolean)
+            .join(' · ')}
           extra={
             g.unread > 0 ? (
               <Badge content={g.unread > 99 ? '99+' : g.unread} />
@@ -87,17 +92,14 @@ export function PatientsPage() {
           }
           data-testid="patient-item"
         >
-          {label(g.name, g.patientId, fallback)}
+          <span data-testid="patient-label">{label(g)}</span>
         </List.Item>
       ))}
     </List>
   );
 
   return (
-    <Page
-      title={one ? label(one.name, one.patientId, fallback) : t('consultations.patients.title')}
-      backTo={id ? '/patients' : '/'}
-    >
+    <Page title={one ? label(one) : t('consultations.patients.title')} backTo={id ? '/patients' : '/'}>
       <p className="ax-muted ax-small ax-con-patients-note">{t('consultations.patients.note')}</p>
       {body}
     </Page>

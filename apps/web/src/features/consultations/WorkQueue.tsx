@@ -1,14 +1,17 @@
 import type { ConsultationSummary } from '@anxin/contracts';
 import { Badge, Button, Skeleton, Toast } from 'antd-mobile';
 import { useEffect, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { consultationApi, toApiError } from '../../lib/api';
+import { useConnection } from '../../lib/connection';
 import { formatDateTime, formatRelative } from '../../lib/format';
 import { useResource } from '../../lib/hooks';
 import { useReloadOnVisible } from './ConsultationListPage';
 import { DeclineDialog } from './DeclineDialog';
 import { useConsultT } from './i18n';
 import { groupQueue, minutesSince } from './model';
+import { patientFacts, patientLabel } from './patient';
 import { StatusTag } from './StatusTag';
 
 const REFRESH_MS = 15_000;
@@ -45,28 +48,40 @@ function Item({
   c,
   now,
   busy,
+  offline,
   onAccept,
   onDecline,
 }: {
   c: ConsultationSummary;
   now: number;
   busy: boolean;
+  /** Accepting or declining needs the server: not offline. */
+  offline: boolean;
   onAccept: () => void;
   onDecline: () => void;
 }) {
   const t = useConsultT();
+  const { i18n } = useTranslation();
   const navigate = useNavigate();
   const open = () => navigate(`/consultations/${encodeURIComponent(c.id)}`);
+  const facts = patientFacts(c.patient, i18n.t);
   return (
     <li className="ax-con-qitem" data-testid="queue-item" data-consultation-id={c.id} data-status={c.status}>
       <button type="button" className="ax-con-qitem-main" onClick={open}>
-        <span className="ax-con-qitem-title" data-testid="queue-patient">
-          {c.patient.name ?? t('consultations.patient')}
-          <span className="ax-muted ax-small">
-            {' '}
-            · {t('consultations.caseNo', { no: c.id.slice(0, 4).toUpperCase() })}
-          </span>
+        <span className="ax-con-qitem-title">
+          <span data-testid="queue-patient">{patientLabel(c.patient, t)}</span>
+          {facts && (
+            <span className="ax-muted ax-small" data-testid="queue-patient-facts">
+              {' '}
+              · {facts}
+            </span>
+          )}
         </span>
+        {c.concernSummary && (
+          <span className="ax-con-qitem-concern" data-testid="queue-concern">
+            {t('consultations.queue.concern', { text: c.concernSummary })}
+          </span>
+        )}
         <span className="ax-con-qitem-meta">
           <StatusTag status={c.status} />
           <span className="ax-small ax-muted">
@@ -104,10 +119,23 @@ function Item({
       )}
       {c.status === 'requested' && (
         <div className="ax-con-qitem-actions">
-          <Button size="small" fill="outline" disabled={busy} onClick={onDecline} data-testid="decline-consultation">
+          <Button
+            size="small"
+            fill="outline"
+            disabled={busy || offline}
+            onClick={onDecline}
+            data-testid="decline-consultation"
+          >
             {t('consultations.queue.decline')}
           </Button>
-          <Button size="small" color="primary" loading={busy} onClick={onAccept} data-testid="accept-consultation">
+          <Button
+            size="small"
+            color="primary"
+            loading={busy}
+            disabled={offline}
+            onClick={onAccept}
+            data-testid="accept-consultation"
+          >
             {t('consultations.queue.accept')}
           </Button>
         </div>
@@ -152,6 +180,7 @@ export function WorkQueue() {
   const { data, error, loading, reload } = useResource(() => consultationApi.list(), []);
   useReloadOnVisible(reload, REFRESH_MS);
   const now = useNow(30_000);
+  const offline = useConnection() === 'offline';
   const [busyId, setBusyId] = useState<string | null>(null);
   const [declining, setDeclining] = useState<string | null>(null);
 
@@ -198,6 +227,7 @@ export function WorkQueue() {
       c={c}
       now={now}
       busy={busyId === c.id}
+      offline={offline}
       onAccept={() => void accept(c.id)}
       onDecline={() => setDeclining(c.id)}
     />
@@ -216,7 +246,7 @@ export function WorkQueue() {
           {t('consultations.patients.title')}
         </Button>
         <span className="ax-muted ax-small">
-          {error ? t('consultations.list.refreshFailed') : t('consultations.queue.updated')}
+          {offline ? '' : error ? t('consultations.list.refreshFailed') : t('consultations.queue.updated')}
         </span>
         <Button
           size="mini"
@@ -229,6 +259,11 @@ export function WorkQueue() {
           {t('consultations.queue.refresh')}
         </Button>
       </div>
+      {offline && (
+        <p className="ax-muted ax-small ax-con-queue-offline" data-testid="queue-offline">
+          {t('consultations.queue.offline')}
+        </p>
+      )}
       <Section kind="requested" items={q.requested} empty={t('consultations.queue.emptyRequested')}>
         {item}
       </Section>

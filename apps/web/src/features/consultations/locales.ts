@@ -4,11 +4,12 @@ import type { BundleShape } from '../onboarding/bundle';
 const zh = {
   consultations: {
     counselling: '心理咨询（非诊疗）',
-    patient: '患者',
     status: { requested: '等待接诊', active: '进行中', declined: '已婉拒', ended: '已结束' },
     followUp: '复诊',
     firstVisit: '首次咨询',
     caseNo: '问诊 #{{no}}',
+    /** A patient who chose no name: their case code, the same on every screen. */
+    patientCode: '患者 {{code}}',
     unread: '{{count}} 条未读',
     new: {
       title: '发起咨询',
@@ -77,6 +78,8 @@ const zh = {
       decline: '婉拒',
       accepted: '已接诊，可以开始交流了',
       stateChanged: '这条请求的状态已变化，已为您刷新',
+      concern: '主诉：{{text}}',
+      offline: '您处于离线状态，下面是上次联网时保存的工作台，联网后会自动更新。',
     },
     followUpForm: {
       button: '发起复诊',
@@ -91,7 +94,6 @@ const zh = {
     patients: {
       title: '我的患者',
       count: '共 {{count}} 位患者',
-      anonymous: '患者 #{{no}}',
       summary: '{{count}} 次问诊 · 最近 {{time}}',
       ongoing: '问诊中',
       history: '问诊记录（{{count}}）',
@@ -101,7 +103,7 @@ const zh = {
       notFound: '找不到这位患者',
       notFoundHint: '您之间可能没有问诊记录。请回到患者列表重新选择。',
       loadFailed: '暂时无法加载患者列表，请检查网络后重试',
-      note: '只显示与您有过问诊的患者。患者未设置称呼时以编号显示。',
+      note: '只显示与您有过问诊的患者。患者未设置称呼时以固定编号显示，工作台、患者列表和问诊中都相同。',
     },
     decline: {
       title: '婉拒这次咨询',
@@ -198,11 +200,11 @@ export type ConsultationsBundle = typeof zh;
 const en: BundleShape<ConsultationsBundle> = {
   consultations: {
     counselling: 'Counselling (not medical care)',
-    patient: 'Patient',
     status: { requested: 'Waiting', active: 'In progress', declined: 'Declined', ended: 'Ended' },
     followUp: 'Follow-up',
     firstVisit: 'First visit',
     caseNo: 'Consultation #{{no}}',
+    patientCode: 'Patient {{code}}',
     unread: '{{count}} unread',
     new: {
       title: 'Start a consultation',
@@ -274,6 +276,8 @@ const en: BundleShape<ConsultationsBundle> = {
       decline: 'Decline',
       accepted: 'Accepted. You can start talking now.',
       stateChanged: 'This request changed in the meantime; the list is refreshed',
+      concern: 'Concern: {{text}}',
+      offline: "You're offline. This is your work queue as last saved online; it updates once you reconnect.",
     },
     followUpForm: {
       button: 'Start a follow-up',
@@ -288,7 +292,6 @@ const en: BundleShape<ConsultationsBundle> = {
     patients: {
       title: 'My patients',
       count: '{{count}} patients',
-      anonymous: 'Patient #{{no}}',
       summary: '{{count}} consultations · latest {{time}}',
       ongoing: 'Ongoing',
       history: 'Consultations ({{count}})',
@@ -298,7 +301,7 @@ const en: BundleShape<ConsultationsBundle> = {
       notFound: 'Patient not found',
       notFoundHint: 'You may not have consulted this patient. Go back to the list and choose again.',
       loadFailed: 'Could not load your patients. Check your connection and try again.',
-      note: 'Only patients you have consulted are listed. Patients who have not chosen a name are shown by number.',
+      note: 'Only patients you have consulted are listed. Patients who have not chosen a name are shown by a fixed code, the same in the work queue, this list and the chat.',
     },
     decline: {
       title: 'Decline this consultation',

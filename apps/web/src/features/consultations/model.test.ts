@@ -180,10 +180,17 @@ describe('work queue', () => {
 
   it('CON-1: groups the doctor’s consultations by patient, most recent patient first, with unread and ongoing counts', () => {
     const groups = groupPatients([
-      c('x1', 'ended', { patient: { id: 'p1', name: '小林' }, endedAt: '2025-01-01T01:00:00Z' }),
-      c('y1', 'active', { patient: { id: 'p2', name: null }, lastMessageAt: '2025-01-02T00:00:00Z', unread: 2 }),
+      c('x1', 'ended', {
+        patient: { id: 'p1', name: '小林', code: 'K7Q2MX', ageBand: null, sex: null },
+        endedAt: '2025-01-01T01:00:00Z',
+      }),
+      c('y1', 'active', {
+        patient: { id: 'p2', name: null, code: 'M3R8TW', ageBand: null, sex: null },
+        lastMessageAt: '2025-01-02T00:00:00Z',
+        unread: 2,
+      }),
       c('x2', 'requested', {
-        patient: { id: 'p1', name: '小林' },
+        patient: { id: 'p1', name: '小林', code: 'K7Q2MX', ageBand: null, sex: null },
         createdAt: '2025-01-01T05:00:00Z',
         followUpOf: 'x1',
       }),

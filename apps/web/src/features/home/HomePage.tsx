@@ -20,15 +20,20 @@ export function HomePage() {
   const app = useMobileApp();
   const me = useMe();
   const consented = me.sensitiveConsents.includes(PURPOSE[app]);
+  // An approved doctor is greeted by the name and title of their approved profile.
+  const profile = me.doctorProfile;
+  const name = profile?.name ?? me.displayName;
 
   return (
     <div className="ax-home" data-testid="home">
       <header className="ax-home-hero ax-home-hero-with-bell">
         <div>
-          <div className="ax-home-greeting">
-            {me.displayName ? t('home.greeting', { name: me.displayName }) : t('home.greetingAnonymous')}
+          <div className="ax-home-greeting" data-testid="home-greeting">
+            {name ? t('home.greeting', { name }) : t('home.greetingAnonymous')}
           </div>
-          <div className="ax-home-brand">{t(`brand.${app}.name`)}</div>
+          <div className="ax-home-brand" data-testid="home-subtitle">
+            {profile?.title ? `${profile.title} · ${t(`brand.${app}.name`)}` : t(`brand.${app}.name`)}
+          </div>
         </div>
         <NoticesBell />
       </header>

@@ -1,5 +1,5 @@
-import type { Locale } from '@anxin/contracts';
-import { Button, List, Segmented, Toast } from 'antd-mobile';
+import { AGE_BANDS, type AgeBand, type Locale, type Sex, type UpdateMeBody } from '@anxin/contracts';
+import { ActionSheet, Button, List, Segmented, Toast } from 'antd-mobile';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
@@ -23,6 +23,30 @@ export function MePage() {
   const navigate = useNavigate();
   const [signingOut, setSigningOut] = useState(false);
   const locale = currentLocale();
+  // An approved doctor is shown by the name and title of the approved profile.
+  const profile = app === 'doctor' ? me.doctorProfile : null;
+
+  /** Patients: share an age band or sex with their doctors, or stop sharing it (null). */
+  const share = (field: 'ageBand' | 'sex', options: Array<{ key: string; text: string }>) => {
+    const handler = ActionSheet.show({
+      actions: [
+        ...options.map((o) => ({ ...o, onClick: () => void save({ [field]: o.key }) })),
+        { key: 'none', text: t('me.stopSharing'), onClick: () => void save({ [field]: null }) },
+      ],
+      cancelText: t('me.shareCancel'),
+      onAction: () => handler.close(),
+    });
+  };
+  const save = async (body: Pick<UpdateMeBody, 'ageBand' | 'sex'>) => {
+    try {
+      session.setMe(await api.updateMe(body));
+      Toast.show({ icon: 'success', content: t('me.shareSaved') });
+    } catch (err) {
+      Toast.show({ content: toApiError(err).message, duration: 3000 });
+    }
+  };
+  const ageBands = AGE_BANDS.map((b: AgeBand) => ({ key: b, text: t(`patientFacts.ageBand.${b}`) }));
+  const sexes = (['female', 'male'] as Sex[]).map((x) => ({ key: x, text: t(`patientFacts.sex.${x}`) }));
 
   const changeLocale = async (next: Locale) => {
     if (next === locale) return;
@@ -56,8 +80,13 @@ export function MePage() {
         </div>
         <div>
           <div className="ax-me-name" data-testid="me-display-name">
-            {me.displayName ?? t('me.displayName') + ' · ' + t('common.notSet')}
+            {profile?.name ?? me.displayName ?? t('me.displayName') + ' · ' + t('common.notSet')}
           </div>
+          {profile?.title && (
+            <div className="ax-muted" data-testid="me-title">
+              {profile.title}
+            </div>
+          )}
           <div className="ax-muted" data-testid="me-phone">
             {me.phoneMasked}
           </div>
@@ -67,13 +96,28 @@ export function MePage() {
 
       <List header={t('me.profile')} mode="card">
         <List.Item extra={me.phoneMasked}>{t('me.phone')}</List.Item>
-        <List.Item
-          extra={me.displayName ?? t('common.notSet')}
-          onClick={() => navigate('/me/name')}
-          data-testid="edit-name"
-        >
-          {t('me.displayName')}
-        </List.Item>
+        {profile ? (
+          <>
+            <List.Item extra={profile.name} data-testid="me-practice-name">
+              {t('me.practiceName')}
+            </List.Item>
+            <List.Item
+              extra={profile.title ?? t('me.titleNotSet')}
+              description={t('me.fromReview')}
+              data-testid="me-practice-title"
+            >
+              {t('me.practiceTitle')}
+            </List.Item>
+          </>
+        ) : (
+          <List.Item
+            extra={me.displayName ?? t('common.notSet')}
+            onClick={() => navigate('/me/name')}
+            data-testid="edit-name"
+          >
+            {t('me.displayName')}
+          </List.Item>
+        )}
         <List.Item
           extra={
             <Segmented
@@ -94,6 +138,26 @@ export function MePage() {
           {t('me.language')}
         </List.Item>
       </List>
+
+      {app === 'patient' && (
+        <List header={t('me.shareTitle')} mode="card" data-testid="me-share">
+          <List.Item
+            extra={me.ageBand ? t(`patientFacts.ageBand.${me.ageBand}`) : t('me.notShared')}
+            onClick={() => share('ageBand', ageBands)}
+            data-testid="me-age-band"
+          >
+            {t('me.ageBand')}
+          </List.Item>
+          <List.Item
+            extra={me.sex ? t(`patientFacts.sex.${me.sex}`) : t('me.notShared')}
+            description={t('me.shareHint')}
+            onClick={() => share('sex', sexes)}
+            data-testid="me-sex"
+          >
+            {t('me.sex')}
+          </List.Item>
+        </List>
+      )}
 
       <List mode="card">
         {app === 'doctor' && (

@@ -44,8 +44,24 @@ export const en: Resources = {
     retryIn: 'You can retry in {{seconds}} s',
     signedOut: 'Your session has ended. Please sign in again.',
   },
+  /** What a patient may share with their doctors (Me, and the doctor's queue and lists). */
+  patientFacts: {
+    ageBand: {
+      'under-18': 'Under 18',
+      '18-19': 'Aged 18–19',
+      '20-29': 'Aged 20–29',
+      '30-39': 'Aged 30–39',
+      '40-49': 'Aged 40–49',
+      '50-59': 'Aged 50–59',
+      '60-69': 'Aged 60–69',
+      '70-plus': 'Aged 70 or over',
+    },
+    sex: { female: 'Female', male: 'Male' },
+  },
   offline: {
-    banner: "You're offline. Things will pick up again once you reconnect.",
+    banner: "You're offline. You are seeing what was last saved; things pick up again once you reconnect.",
+    connecting: 'Connecting to the server…',
+    retry: 'Reconnect',
   },
   policy: {
     noticeTitle: 'How we protect your information',
@@ -79,9 +95,9 @@ export const en: Resources = {
   },
   signIn: {
     title: 'Sign in with your phone',
-  terms: {
-    title: 'User Agreement',
-  },
+    terms: {
+      title: 'User Agreement',
+    },
     subtitle: 'Verify your phone number to sign in. An account is created the first time you do.',
     phoneLabel: 'Phone number',
     phonePlaceholder: 'Mainland China mobile number',
@@ -181,6 +197,20 @@ export const en: Resources = {
     signingOut: 'Signing out…',
     signedOut: 'Signed out',
     memberSince: 'Joined {{date}}',
+    practiceName: 'Name in practice',
+    practiceTitle: 'Title',
+    titleNotSet: 'Not given',
+    fromReview:
+      'Your name and title come from your approved practice profile. To change them, resubmit your application for review.',
+    shareTitle: 'For your doctors (optional)',
+    ageBand: 'Age band',
+    sex: 'Sex',
+    notShared: 'Not shared',
+    stopSharing: 'Do not share (clear)',
+    shareHint:
+      'Your age band and sex are shown only to the doctors you consult, to help them understand your situation. You do not have to share them, and you can clear them at any time.',
+    shareSaved: 'Saved',
+    shareCancel: 'Cancel',
   },
   devices: {
     title: 'Signed-in devices',

@@ -34,8 +34,24 @@ export const zhCN = {
     retryIn: '{{seconds}} 秒后可重试',
     signedOut: '登录已失效，请重新登录',
   },
+  /** What a patient may share with their doctors (Me, and the doctor's queue and lists). */
+  patientFacts: {
+    ageBand: {
+      'under-18': '18岁以下',
+      '18-19': '18–19岁',
+      '20-29': '20–29岁',
+      '30-39': '30–39岁',
+      '40-49': '40–49岁',
+      '50-59': '50–59岁',
+      '60-69': '60–69岁',
+      '70-plus': '70岁及以上',
+    },
+    sex: { female: '女', male: '男' },
+  },
   offline: {
-    banner: '当前处于离线状态，联网后会自动恢复',
+    banner: '当前处于离线状态，显示的是上次保存的内容，联网后会自动恢复',
+    connecting: '正在连接服务器…',
+    retry: '重新连接',
   },
   policy: {
     noticeTitle: '个人信息保护提示',
@@ -66,9 +82,9 @@ export const zhCN = {
   },
   signIn: {
     title: '手机号登录',
-  terms: {
-    title: '用户协议',
-  },
+    terms: {
+      title: '用户协议',
+    },
     subtitle: '验证手机号即可登录，首次登录将自动创建账号',
     phoneLabel: '手机号',
     phonePlaceholder: '请输入中国大陆手机号',
@@ -164,6 +180,18 @@ export const zhCN = {
     signingOut: '正在退出…',
     signedOut: '已退出登录',
     memberSince: '{{date}} 加入',
+    practiceName: '执业姓名',
+    practiceTitle: '职称',
+    titleNotSet: '未填写',
+    fromReview: '姓名和职称来自审核通过的执业资料。如需修改，请在“入驻资料”中重新提交审核。',
+    shareTitle: '给医生看的资料（可选）',
+    ageBand: '年龄段',
+    sex: '性别',
+    notShared: '不提供',
+    stopSharing: '不提供（清除）',
+    shareHint: '年龄段和性别只给为您问诊的医生看，帮助医生更好地了解您的情况。不填写也完全可以，您可以随时清除。',
+    shareSaved: '已保存',
+    shareCancel: '取消',
   },
   devices: {
     title: '登录设备',
