@@ -57,9 +57,9 @@ export function SignInPage() {
   const ended = session.state.status === 'signedOut' && session.state.ended === true;
 
   if (!doc) return null; // the privacy gate only renders this once the policy is loaded
+  const agreed = ack === doc.version;
 
   const phoneMessage = (check: ReturnType<typeof normalizeMainlandMobile>) =>
-  const agreed = ack === doc.version;
     check.ok ? undefined : check.code === 'PHONE_REQUIRED' ? t('signIn.phoneRequired') : t('signIn.phoneInvalid');
 
   const sendCode = async (target: string): Promise<boolean> => {

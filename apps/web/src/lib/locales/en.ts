@@ -93,11 +93,11 @@ export const en: Resources = {
     operator: 'Operated by {{name}}',
     contactLine: 'Hotline {{hotline}} · Email {{email}}',
   },
+  terms: {
+    title: 'User Agreement',
+  },
   signIn: {
     title: 'Sign in with your phone',
-    terms: {
-      title: 'User Agreement',
-    },
     subtitle: 'Verify your phone number to sign in. An account is created the first time you do.',
     phoneLabel: 'Phone number',
     phonePlaceholder: 'Mainland China mobile number',
@@ -108,9 +108,9 @@ export const en: Resources = {
     agreeAnd: '\u00a0and\u00a0',
     privacyPolicy: 'Privacy Policy',
     agreeHint: 'Please read and tick the box before requesting a code',
+    agreedHint: 'You agreed when you opened the app; untick to choose again.',
     sendCode: 'Get code',
     sending: 'Sending…',
-    agreedHint: 'You agreed when you opened the app; untick to choose again.',
     otherAccount: 'This device is signed in to {{other}}. Signing in here will switch to your {{name}} account.',
   },
   code: {

@@ -80,11 +80,11 @@ export const zhCN = {
     operator: '运营方：{{name}}',
     contactLine: '客服热线 {{hotline}} · 邮箱 {{email}}',
   },
+  terms: {
+    title: '用户协议',
+  },
   signIn: {
     title: '手机号登录',
-    terms: {
-      title: '用户协议',
-    },
     subtitle: '验证手机号即可登录，首次登录将自动创建账号',
     phoneLabel: '手机号',
     phonePlaceholder: '请输入中国大陆手机号',
@@ -95,9 +95,9 @@ export const zhCN = {
     agreeAnd: '和',
     privacyPolicy: '《隐私政策》',
     agreeHint: '请先阅读并勾选同意，再获取验证码',
+    agreedHint: '您在打开应用时已同意；取消勾选可重新选择。',
     sendCode: '获取验证码',
     sending: '正在发送…',
-    agreedHint: '您在打开应用时已同意；取消勾选可重新选择。',
     otherAccount: '此设备当前登录的是{{other}}账号。在这里登录后将切换为{{name}}账号。',
   },
   code: {
