@@ -326,7 +326,9 @@ export const consultationApi = {
   accept: (id: string) => request<ConsultationDetail>('POST', `/api/consultations/${q(id)}/accept`),
   decline: (id: string, reason: string) =>
     request<ConsultationDetail>('POST', `/api/consultations/${q(id)}/decline`, { reason }),
-  end: (id: string) => request<ConsultationDetail>('POST', `/api/consultations/${q(id)}/end`),
+  /** CON-4: with an unacknowledged crisis alert, the doctor's second step for it (else 409). */
+  end: (id: string, crisis?: EndCrisisResolution) =>
+    request<ConsultationDetail>('POST', `/api/consultations/${q(id)}/end`, crisis ? { crisis } : {}),
   followUp: (id: string, concern: string) =>
     request<ConsultationDetail>('POST', `/api/consultations/${q(id)}/follow-up`, { concern }),
   /** Acknowledged after the message is stored; the same `clientId` always gets the same `seq`. */
@@ -370,7 +372,13 @@ export const pushApi = {
 };
 
 // crisis signals (CON-4)
-import type { CrisisView, EscalationDetail, EscalationFilter, EscalationList } from '@anxin/contracts';
+import type {
+  CrisisView,
+  EndCrisisResolution,
+  EscalationDetail,
+  EscalationFilter,
+  EscalationList,
+} from '@anxin/contracts';
 
 /** CON-4: crisis resources and alerts in a consultation; support's escalation queue in the staff console. */
 export const crisisApi = {

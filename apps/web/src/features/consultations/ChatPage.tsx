@@ -1,13 +1,14 @@
-import type { ConsultationDetail, Message } from '@anxin/contracts';
+import type { ConsultationDetail, EndCrisisResolution, Message } from '@anxin/contracts';
 import { Button, Dialog, Popup, Toast } from 'antd-mobile';
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useState, type KeyboardEvent } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { consultationApi, toApiError } from '../../lib/api';
 import { formatDateTime } from '../../lib/format';
+import { useConnection } from '../../lib/connection';
 import { useMobileApp } from '../../ui/mobile/AppContext';
 import { Page } from '../../ui/mobile/Page';
 import { EmptyView, ErrorView, LoadingView } from '../../ui/mobile/StatusViews';
-import { CrisisPanel } from '../crisis';
+import { CrisisEndSheet, CrisisPanel, pendingEscalation, useCrisis } from '../crisis';
 import { useMe } from '../session/SessionContext';
 import { DeclineDialog } from './DeclineDialog';
 import { useConsultT } from './i18n';
@@ -16,6 +17,7 @@ import type { PendingFile, PendingMessage } from './model';
 import { patientLabel } from './patient';
 import { StatusTag } from './StatusTag';
 import { useChat, type ConnectionState } from './useChat';
+import { useFollowScroll } from './useFollowScroll';
 import { CallButtons, CallEntry, mergeTimeline, useCallRecords } from '../calls';
 
 function timeOf(iso: string): string {
@@ -94,37 +96,85 @@ function FollowUpButton({ consultationId }: { consultationId: string }) {
   );
 }
 
-function StatusBanner({ c, doctor }: { c: ConsultationDetail; doctor: boolean }) {
+/** In place of the message box whenever nothing can be sent: why, and what to do next. */
+function ClosedNotice({ c, doctor, offline }: { c: ConsultationDetail; doctor: boolean; offline: boolean }) {
   const t = useConsultT();
-  if (c.status === 'active') return null;
-  const tone = c.status === 'requested' ? 'info' : c.status === 'declined' ? 'danger' : 'muted';
+  const navigate = useNavigate();
+  const reason = c.status === 'active' && offline ? 'offline' : c.status;
+  const tone = reason === 'declined' ? 'danger' : reason === 'ended' ? 'muted' : 'info';
   return (
-    <div className={`ax-con-banner ax-con-banner-${tone}`} data-testid="chat-status-banner" data-status={c.status}>
-      {c.status === 'requested' && (
-        <div>{doctor ? t('consultations.chat.banner.requestedDoctor') : t('consultations.chat.banner.requested')}</div>
+    <div
+      className={`ax-con-banner ax-con-closed ax-con-banner-${tone}`}
+      role="status"
+      data-testid="chat-closed"
+      data-reason={reason}
+    >
+      {reason === 'offline' && (
+        <>
+          <div className="ax-con-banner-title">{t('consultations.chat.closed.offline')}</div>
+          <div className="ax-small">{t('consultations.chat.closed.offlineHint')}</div>
+        </>
       )}
-      {c.status === 'declined' && (
+      {reason === 'requested' &&
+        (doctor ? (
+          <div className="ax-small">{t('consultations.chat.closed.requestedDoctor')}</div>
+        ) : (
+          <>
+            <div className="ax-con-banner-title">{t('consultations.chat.closed.requested')}</div>
+            <div className="ax-small">{t('consultations.chat.closed.requestedHint')}</div>
+          </>
+        ))}
+      {reason === 'declined' && (
         <>
           <div className="ax-con-banner-title">
-            {doctor ? t('consultations.chat.banner.declinedDoctor') : t('consultations.chat.banner.declined')}
+            {doctor ? t('consultations.chat.closed.declinedDoctor') : t('consultations.chat.closed.declined')}
           </div>
           {c.declineReason && (
-            <div data-testid="chat-decline-reason">
-              {t('consultations.chat.banner.declinedReason', { reason: c.declineReason })}
+            <div className="ax-small" data-testid="chat-decline-reason">
+              {t('consultations.chat.closed.declinedReason', { reason: c.declineReason })}
             </div>
+          )}
+          {!doctor && (
+            <>
+              <div className="ax-small">{t('consultations.chat.closed.declinedHint')}</div>
+              <Button size="small" color="primary" fill="outline" onClick={() => navigate('/doctors')}>
+                {t('consultations.chat.closed.findDoctor')}
+              </Button>
+            </>
           )}
         </>
       )}
-      {c.status === 'ended' && (
+      {reason === 'ended' && (
         <>
           <div className="ax-con-banner-title">
-            {c.endedReason === 'idle' ? t('consultations.chat.banner.endedIdle') : t('consultations.chat.banner.ended')}
+            {c.endedReason === 'idle' ? t('consultations.chat.closed.endedIdle') : t('consultations.chat.closed.ended')}
           </div>
           <div className="ax-small">
-            {doctor ? t('consultations.chat.banner.endedHintDoctor') : t('consultations.chat.banner.endedHint')}
+            {doctor ? t('consultations.chat.closed.endedHintDoctor') : t('consultations.chat.closed.endedHint')}
           </div>
           {!doctor && <FollowUpButton consultationId={c.id} />}
         </>
+      )}
+    </div>
+  );
+}
+
+/** "新消息" while the reader is scrolled up: how many arrived; a tap takes them to the newest. */
+function NewMessagesPill({ count, onClick }: { count: number; onClick: () => void }) {
+  const t = useConsultT();
+  return (
+    <div className="ax-con-pill-slot" aria-live="polite">
+      {count > 0 && (
+        <button
+          type="button"
+          className="ax-con-pill"
+          onClick={onClick}
+          aria-label={t('consultations.chat.newMessagesLabel', { count })}
+          data-testid="new-messages-pill"
+          data-count={count}
+        >
+          <span aria-hidden="true">↓</span> {t('consultations.chat.newMessages', { count })}
+        </button>
       )}
     </div>
   );
@@ -208,21 +258,14 @@ function ConnectionLine({ state }: { state: ConnectionState }) {
   );
 }
 
-function Composer({
-  enabled,
-  onSend,
-  onSendFile,
-}: {
-  enabled: boolean;
-  onSend: (text: string) => void;
-  onSendFile: (file: PendingFile) => void;
-}) {
+/** Shown only while messages can be sent (otherwise ClosedNotice says why). */
+function Composer({ onSend, onSendFile }: { onSend: (text: string) => void; onSendFile: (file: PendingFile) => void }) {
   const t = useConsultT();
   const [text, setText] = useState('');
   const [picking, setPicking] = useState(false);
   const [recording, setRecording] = useState(false);
   const tooLong = text.length > 4000;
-  const canSend = enabled && text.trim().length > 0 && !tooLong;
+  const canSend = text.trim().length > 0 && !tooLong;
   const submit = () => {
     if (!canSend) return;
     onSend(text);
@@ -240,7 +283,6 @@ function Composer({
       <button
         type="button"
         className="ax-con-tool"
-        disabled={!enabled}
         onClick={() => setRecording(true)}
         aria-label={t('consultations.media.voiceTitle')}
         data-testid="chat-voice-button"
@@ -255,7 +297,6 @@ function Composer({
       <button
         type="button"
         className="ax-con-tool"
-        disabled={!enabled}
         onClick={() => setPicking(true)}
         aria-label={t('consultations.media.imageTitle')}
         data-testid="chat-image-button"
@@ -277,10 +318,9 @@ function Composer({
         className="ax-con-input"
         rows={1}
         value={text}
-        disabled={!enabled}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={onKeyDown}
-        placeholder={enabled ? t('consultations.chat.placeholder') : t('consultations.chat.placeholderClosed')}
+        placeholder={t('consultations.chat.placeholder')}
         aria-label={t('consultations.chat.placeholder')}
         aria-invalid={tooLong ? true : undefined}
         data-testid="chat-input"
@@ -309,13 +349,23 @@ function Conversation({ id }: { id: string }) {
   const backTo = isDoctor ? '/' : '/consultations';
   const [declining, setDeclining] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The app's real connection (the socket and a server probe), not navigator.onLine alone.
+  const online = useConnection() !== 'offline';
+  const crisis = useCrisis(id, isDoctor ? 'doctor' : 'patient');
+  const [endSheet, setEndSheet] = useState(false);
+  const [endError, setEndError] = useState<string>();
 
-  // Keep the newest message in view.
-  const bottom = useRef<HTMLDivElement>(null);
-  const count = chat.messages.length + chat.pending.length;
-  useEffect(() => {
-    bottom.current?.scrollIntoView?.({ block: 'end' });
-  }, [count]);
+  // Opens at the newest message and follows new ones while the reader is there (CON-1).
+  const timeline = mergeTimeline(chat.messages, calls.records);
+  const follow = useFollowScroll(c !== undefined, timeline.length + chat.pending.length);
+  const send = (text: string) => {
+    follow.toEnd();
+    chat.send(text);
+  };
+  const sendFile = (file: PendingFile) => {
+    follow.toEnd();
+    chat.sendFile(file);
+  };
 
   const act = async (run: () => Promise<unknown>, done: string) => {
     setBusy(true);
@@ -330,14 +380,41 @@ function Conversation({ id }: { id: string }) {
     }
   };
 
+  // CON-4: with an unacknowledged crisis alert, ending needs the second step (the server refuses otherwise).
+  const finishEnd = async (resolution?: EndCrisisResolution) => {
+    setBusy(true);
+    setEndError(undefined);
+    try {
+      await consultationApi.end(id, resolution);
+      setEndSheet(false);
+      Toast.show({ icon: 'success', content: t('consultations.chat.ended') });
+    } catch (err) {
+      const e = toApiError(err);
+      if (e.code === 'CONSULTATION_CRISIS_UNACKNOWLEDGED' || e.code === 'CONSULTATION_CRISIS_CHANGED') {
+        await crisis.reload();
+        setEndSheet(true);
+        setEndError(e.message);
+      } else if (resolution) setEndError(e.message);
+      else Toast.show({ content: e.message, duration: 3000 });
+    } finally {
+      setBusy(false);
+      void crisis.reload();
+      void reload();
+    }
+  };
   const end = async () => {
+    if (pendingEscalation(crisis)) {
+      setEndError(undefined);
+      setEndSheet(true);
+      return;
+    }
     const ok = await Dialog.confirm({
       title: t('consultations.chat.endTitle'),
       content: t('consultations.chat.endBody'),
       confirmText: <span data-testid="end-confirm">{t('consultations.chat.endConfirm')}</span>,
       cancelText: t('consultations.decline.cancel'),
     });
-    if (ok) await act(() => consultationApi.end(id), t('consultations.chat.ended'));
+    if (ok) await finishEnd();
   };
 
   if (!c) {
@@ -418,71 +495,96 @@ function Conversation({ id }: { id: string }) {
               </Button>
             </div>
           )}
-          {(active || !isDoctor || c.status !== 'requested') && (
-            <Composer enabled={active} onSend={chat.send} onSendFile={chat.sendFile} />
+          {active && online ? (
+            <Composer onSend={send} onSendFile={sendFile} />
+          ) : (
+            <ClosedNotice c={c} doctor={isDoctor} offline={!online} />
           )}
         </>
       }
     >
       <div className="ax-con-chat" data-testid="chat" data-status={c.status} data-consultation-id={c.id}>
-        <StatusBanner c={c} doctor={isDoctor} />
-        <section className="ax-card ax-con-concern" data-testid="chat-concern">
-          <div className="ax-con-concern-head">
-            <span className="ax-section-title">{t('consultations.chat.concern')}</span>
-            <StatusTag status={c.status} />
-          </div>
-          <p className="ax-con-concern-text">{c.concern}</p>
-          <div className="ax-muted ax-small">
-            {c.counselling
-              ? t('consultations.counselling')
-              : c.isFollowUp
-                ? t('consultations.chat.followUp')
-                : t('consultations.chat.firstVisit')}{' '}
-            · {formatDateTime(c.createdAt)}
-          </div>
-          {c.followUpOf && (
-            <button
-              type="button"
-              className="ax-con-retry ax-small"
-              onClick={() => navigate(`/consultations/${encodeURIComponent(c.followUpOf ?? '')}`)}
-              data-testid="follow-up-of"
-            >
-              {t('consultations.followUpForm.previous')}
-            </button>
-          )}
-        </section>
+        {/* Pinned in its own space above the messages: it never covers the message it is about (CON-4). */}
+        <div className="ax-con-pinned" data-testid="chat-pinned">
+          <CrisisPanel crisis={crisis} role={isDoctor ? 'doctor' : 'patient'} onShowMessage={follow.showSeq} />
+        </div>
+        <div className="ax-con-scroll-wrap">
+          <div className="ax-con-scroll" ref={follow.scroller} data-testid="chat-scroll" data-at-end={follow.atEnd}>
+            <div className="ax-con-scroll-content" ref={follow.content}>
+              <section className="ax-card ax-con-concern" data-testid="chat-concern">
+                <div className="ax-con-concern-head">
+                  <span className="ax-section-title">{t('consultations.chat.concern')}</span>
+                  <StatusTag status={c.status} />
+                </div>
+                <p className="ax-con-concern-text">{c.concern}</p>
+                <div className="ax-muted ax-small">
+                  {c.counselling
+                    ? t('consultations.counselling')
+                    : c.isFollowUp
+                      ? t('consultations.chat.followUp')
+                      : t('consultations.chat.firstVisit')}{' '}
+                  · {formatDateTime(c.createdAt)}
+                </div>
+                {c.followUpOf && (
+                  <button
+                    type="button"
+                    className="ax-con-retry ax-small"
+                    onClick={() => navigate(`/consultations/${encodeURIComponent(c.followUpOf ?? '')}`)}
+                    data-testid="follow-up-of"
+                  >
+                    {t('consultations.followUpForm.previous')}
+                  </button>
+                )}
+              </section>
 
-        <CrisisPanel consultationId={c.id} role={isDoctor ? 'doctor' : 'patient'} />
+              {chat.historyError && (
+                <div className="ax-con-banner ax-con-banner-danger" role="alert" data-testid="chat-history-error">
+                  {t('consultations.chat.historyFailed', { message: chat.historyError.message })}{' '}
+                  <button type="button" className="ax-con-retry" onClick={chat.reloadHistory}>
+                    {t('consultations.chat.historyRetry')}
+                  </button>
+                </div>
+              )}
 
-        {chat.historyError && (
-          <div className="ax-con-banner ax-con-banner-danger" role="alert" data-testid="chat-history-error">
-            {t('consultations.chat.historyFailed', { message: chat.historyError.message })}{' '}
-            <button type="button" className="ax-con-retry" onClick={chat.reloadHistory}>
-              {t('consultations.chat.historyRetry')}
-            </button>
-          </div>
-        )}
-
-        <div className="ax-con-messages" data-testid="chat-messages" aria-live="polite">
-          {chat.historyLoaded && chat.messages.length === 0 && chat.pending.length === 0 && (
-            <div className="ax-con-empty ax-muted ax-small" data-testid="chat-empty">
-              {active ? t('consultations.chat.emptyActive') : t('consultations.chat.empty')}
+              <div className="ax-con-messages" data-testid="chat-messages" aria-live="polite">
+                {chat.historyLoaded && chat.messages.length === 0 && chat.pending.length === 0 && (
+                  <div className="ax-con-empty ax-muted ax-small" data-testid="chat-empty">
+                    {active ? t('consultations.chat.emptyActive') : t('consultations.chat.empty')}
+                  </div>
+                )}
+                {timeline.map((item) => {
+                  if (item.type === 'call') return <CallEntry key={item.call.id} call={item.call} myId={me.id} />;
+                  const m = item.message;
+                  const mine = m.senderId === me.id;
+                  return (
+                    <Bubble
+                      key={m.seq}
+                      m={m}
+                      mine={mine}
+                      read={mine && m.seq <= chat.otherReadSeq}
+                      consultationId={c.id}
+                    />
+                  );
+                })}
+                {chat.pending.map((p) => (
+                  <PendingBubble key={p.clientId} p={p} onRetry={() => chat.retry(p.clientId)} />
+                ))}
+              </div>
             </div>
-          )}
-          {mergeTimeline(chat.messages, calls.records).map((item) => {
-            if (item.type === 'call') return <CallEntry key={item.call.id} call={item.call} myId={me.id} />;
-            const m = item.message;
-            const mine = m.senderId === me.id;
-            return (
-              <Bubble key={m.seq} m={m} mine={mine} read={mine && m.seq <= chat.otherReadSeq} consultationId={c.id} />
-            );
-          })}
-          {chat.pending.map((p) => (
-            <PendingBubble key={p.clientId} p={p} onRetry={() => chat.retry(p.clientId)} />
-          ))}
-          <div ref={bottom} />
+          </div>
+          <NewMessagesPill count={follow.atEnd ? 0 : follow.unseen} onClick={() => follow.toEnd(true)} />
         </div>
       </div>
+      {isDoctor && (
+        <CrisisEndSheet
+          crisis={crisis}
+          open={endSheet}
+          busy={busy}
+          error={endError}
+          onClose={() => setEndSheet(false)}
+          onEnd={(resolution) => void finishEnd(resolution)}
+        />
+      )}
       <DeclineDialog
         consultationId={declining}
         onClose={() => setDeclining(null)}

@@ -10,6 +10,7 @@ import './crisis.css';
 registerBundle(crisisLocales);
 
 export { CrisisBanner } from './CrisisBanner';
+export { CrisisEndSheet, pendingEscalation } from './CrisisEndSheet';
 export { CrisisPanel } from './CrisisPanel';
 export { CrisisResourceCard } from './CrisisResourceCard';
 export { routeCrisisFrame } from './frames';

@@ -125,6 +125,16 @@ function DetailView({ id }: { id: string }) {
                 {t('crisis.admin.detail.closedAt', { time: formatDateTime(detail.closedAt) })}
               </Descriptions.Item>
             )}
+            {detail.handover && (
+              <Descriptions.Item label={t('crisis.admin.detail.handover')} span={2}>
+                <Typography.Text type="secondary">
+                  {t('crisis.admin.detail.handoverAt', { time: formatDateTime(detail.handover.at) })}
+                </Typography.Text>
+                <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }} data-testid="crisis-handover-note">
+                  {detail.handover.note}
+                </Typography.Paragraph>
+              </Descriptions.Item>
+            )}
             {detail.closeNote && (
               <Descriptions.Item label={t('crisis.admin.detail.note')} span={2}>
                 <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }} data-testid="crisis-note">

@@ -113,6 +113,20 @@ export function EscalationsPage() {
                 name || <Typography.Text type="secondary">{t('crisis.admin.unknownDoctor')}</Typography.Text>,
             },
             {
+              title: t('crisis.admin.col.handover'),
+              dataIndex: 'handover',
+              render: (handover: EscalationItem['handover']) =>
+                handover ? (
+                  <Typography.Paragraph
+                    ellipsis={{ rows: 2, tooltip: handover.note }}
+                    style={{ margin: 0, maxWidth: 280 }}
+                    data-testid="crisis-handover"
+                  >
+                    {handover.note}
+                  </Typography.Paragraph>
+                ) : null,
+            },
+            {
               title: t('crisis.admin.col.lastSignal'),
               dataIndex: 'lastSignalAt',
               width: 170,
