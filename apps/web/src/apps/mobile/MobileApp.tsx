@@ -1,33 +1,41 @@
 import { ConfigProvider } from 'antd-mobile';
 import enUS from 'antd-mobile/es/locales/en-US';
 import zhCN from 'antd-mobile/es/locales/zh-CN';
-import { useEffect } from 'react';
+import { Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
-import { SignInPage } from '../../features/auth/SignInPage';
-import { SensitiveConsentPage } from '../../features/consent/SensitiveConsentPage';
-import { ChatPage, ConsultationListPage, NewConsultationPage, PatientsPage } from '../../features/consultations';
-import { CallProvider } from '../../features/calls';
-import { DirectoryPage, PublicProfilePage, VisitorHome } from '../../features/directory';
+import { VisitorHome } from '../../features/directory';
 import { ReturnAfterSignIn } from '../../features/directory/ReturnAfterSignIn';
-import { HomePage, NEXT_PATH, PURPOSE } from '../../features/home/HomePage';
 import { OfflineRoutes } from '../../features/home/OfflineHome';
-import { DevicesPage } from '../../features/me/DevicesPage';
-import { DisplayNamePage } from '../../features/me/DisplayNamePage';
-import { MePage } from '../../features/me/MePage';
-import { PrivacyPage } from '../../features/me/PrivacyPage';
-import { NoticesPage } from '../../features/notices';
-import { NotificationsPage } from '../../features/push';
-import { ApplicationPage, ApplicationStatusPage } from '../../features/onboarding';
 import { PolicyProvider, usePolicy } from '../../features/policy/PolicyContext';
-import { PolicyPage } from '../../features/policy/PolicyPage';
-import { PolicyReaccept } from '../../features/policy/PolicyReaccept';
 import { PrivacyNoticeGate } from '../../features/policy/PrivacyNoticeGate';
 import { SessionProvider, useSession } from '../../features/session/SessionContext';
 import { currentLocale } from '../../lib/i18n';
 import { ConnectionBanner } from '../../ui/mobile/ConnectionBanner';
 import { MobileAppProvider, useMobileApp, type MobileApp as AppName } from '../../ui/mobile/AppContext';
 import { ErrorView, LoadingView } from '../../ui/mobile/StatusViews';
+import {
+  ApplicationPage,
+  ApplicationStatusPage,
+  CallProvider,
+  ChatPage,
+  ConsentRoute,
+  ConsultationListPage,
+  DevicesPage,
+  DirectoryPage,
+  DisplayNamePage,
+  HomePage,
+  MePage,
+  NewConsultationPage,
+  NoticesPage,
+  NotificationsPage,
+  PatientsPage,
+  PolicyPage,
+  PolicyReaccept,
+  PrivacyPage,
+  PublicProfilePage,
+  SignInPage,
+} from './pages';
 import { TabLayout } from './TabLayout';
 
 function AppRoutes() {
@@ -57,7 +65,6 @@ function AppRoutes() {
   }
   if (state.me.policy.needsAcceptance) return <PolicyReaccept />;
 
-  const purpose = PURPOSE[app];
   return (
     <Routes>
       <Route element={<TabLayout />}>
@@ -69,7 +76,7 @@ function AppRoutes() {
       <Route path="/me/privacy" element={<PrivacyPage />} />
       <Route path="/me/notifications" element={<NotificationsPage />} />
       <Route path="/policy" element={<PolicyPage backTo="/me" />} />
-      <Route path={`/consent/${purpose}`} element={<SensitiveConsentPage purpose={purpose} next={NEXT_PATH[app]} />} />
+      <Route path="/consent/:purpose" element={<ConsentRoute />} />
       <Route path="/notices" element={<NoticesPage />} />
       <Route path="/sign-in" element={<ReturnAfterSignIn />} />
       {app === 'doctor' && <Route path="/onboarding" element={<ApplicationPage />} />}
@@ -119,7 +126,10 @@ export function MobileApp({ app }: { app: AppName }) {
           <div className="ax-app">
             <ConnectionBanner />
             <PolicyProvider app={app}>
-              <Session app={app} />
+              {/* Screens load when first shown (./pages); until the first one has, the loading view. */}
+              <Suspense fallback={<LoadingView fullscreen />}>
+                <Session app={app} />
+              </Suspense>
             </PolicyProvider>
           </div>
         </BrowserRouter>

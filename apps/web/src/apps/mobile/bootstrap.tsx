@@ -1,5 +1,5 @@
 import { unstableSetRender } from 'antd-mobile';
-import { StrictMode } from 'react';
+import { startTransition, StrictMode } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import '../../lib/i18n';
 import { registerServiceWorker } from '../../lib/sw-register';
@@ -24,10 +24,15 @@ export function mountMobileApp(app: AppName): void {
   document.documentElement.dataset.app = app;
   const el = document.getElementById('root');
   if (!el) throw new Error('#root missing');
-  createRoot(el).render(
-    <StrictMode>
-      <MobileApp app={app} />
-    </StrictMode>,
+  // Rendered as a transition: React yields to the browser every few milliseconds instead of blocking the main
+  // thread for the whole first screen (the static shell in index.html stays up until it is ready).
+  const root = createRoot(el);
+  startTransition(() =>
+    root.render(
+      <StrictMode>
+        <MobileApp app={app} />
+      </StrictMode>,
+    ),
   );
   registerServiceWorker(app === 'doctor' ? '/' : '/patient/');
 }
