@@ -112,7 +112,7 @@ describe.skipIf(!enabled)('directory journey', () => {
       // Everything so far used public routes only (and the session look-up, which found none).
       expect(apiCalls.some((p) => p.startsWith('/api/public/doctors'))).toBe(true);
       expect(
-        apiCalls.filter((p) => !p.startsWith('/api/public/') && p !== '/api/policy/current' && p !== '/api/me'),
+        apiCalls.filter((p) => !p.startsWith('/api/public/') && p !== '/api/policy/current' && p !== '/api/session'),
       ).toEqual([]);
       const phone = '13712345680';
       await page.getByTestId('phone-input').fill(phone);

@@ -138,6 +138,8 @@ export const api = {
   signOut: () => request<Ok>('POST', '/api/auth/sign-out'),
 
   me: () => request<Me>('GET', '/api/me'),
+  /** Who is signed in, if anyone (200 either way); `ended`: this browser's session stopped working. */
+  session: () => request<{ me: Me | null; ended: boolean }>('GET', '/api/session'),
   updateMe: (body: UpdateMeBody) => request<Me>('PATCH', '/api/me', body),
   sessions: () => request<SessionList>('GET', '/api/me/sessions'),
   signOutSession: (id: string) => request<Ok>('DELETE', `/api/me/sessions/${q(id)}`),

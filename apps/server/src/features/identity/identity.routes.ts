@@ -16,7 +16,13 @@ import {
   VerifyCodeBody,
 } from '@anxin/contracts';
 import { access } from '../../platform/access.js';
-import { clearSessionCookie, requestMeta, requireActor, setSessionCookie } from '../../platform/http.js';
+import {
+  clearSessionCookie,
+  requestMeta,
+  requireActor,
+  SESSION_COOKIE,
+  setSessionCookie,
+} from '../../platform/http.js';
 import type { IdentityService } from './identity.service.js';
 import type { StaffService } from './staff.service.js';
 
@@ -130,6 +136,27 @@ export async function identityRoutes(
       schema: { tags, summary: 'The signed-in account', response: { 200: Me } },
     },
     async (req) => identity.me(requireActor(req)),
+  );
+
+  // The apps' start-up look-up: who is signed in, answered 200 for everybody, so a signed-out visitor's first
+  // load shows no failed request. `ended`: a session cookie came but no longer works (expired or signed out
+  // elsewhere); it is cleared, and the app says so. GET /api/me keeps answering 401 without a session.
+  app.get(
+    '/api/session',
+    {
+      config: { access: access.public },
+      schema: {
+        tags,
+        summary: 'The signed-in account of this browser, if any (never 401)',
+        response: { 200: Type.Object({ me: Type.Union([Me, Type.Null()]), ended: Type.Boolean() }) },
+      },
+    },
+    async (req, reply) => {
+      if (req.actor) return { me: await identity.me(req.actor), ended: false };
+      const ended = req.cookies[SESSION_COOKIE] !== undefined;
+      if (ended) clearSessionCookie(reply, secureCookies);
+      return { me: null, ended };
+    },
   );
 
   app.patch(

@@ -27,7 +27,7 @@ interface SessionContextValue {
 const SessionContext = createContext<SessionContextValue | null>(null);
 
 /**
- * Who is signed in to this app, from `GET /api/me`. Does nothing while `enabled` is false, so the
+ * Who is signed in to this app, from `GET /api/session`. Does nothing while `enabled` is false, so the
  * mobile apps make no request beyond the policy text before the first-visit notice is agreed to.
  */
 export function SessionProvider({
@@ -54,8 +54,11 @@ export function SessionProvider({
     const mine = ++generation.current;
     setState((s) => (s.status === 'signedIn' ? s : { status: 'loading' }));
     try {
-      const me = await api.me();
-      if (mine === generation.current) accept(me);
+      // Signed out is an answer, not an error: no failed request on a visitor's first load.
+      const { me, ended } = await api.session();
+      if (mine !== generation.current) return;
+      if (me) accept(me);
+      else setState({ status: 'signedOut', ended });
     } catch (err) {
       if (mine !== generation.current) return;
       const error = toApiError(err);
