@@ -135,19 +135,34 @@ describe.skipIf(!enabled)('chat: the newest message stays in view', () => {
     }
   }, 180_000);
 
-  it('CON-1: when nothing can be sent the reason and the next step replace the message box (waiting, ended)', async () => {
+  it('CON-1: when nothing can be sent the reason and the next step replace the message box (offline, ended, waiting)', async () => {
     const { patient, id } = await activeConsultation(t, doctor);
     await say(patient.cookie, id, '谢谢医生，我会按时复诊');
-    expect((await post(t, `/api/consultations/${id}/end`, {}, doctor.cookie)).statusCode).toBe(200);
 
     const { context, page } = await launch(PHONE);
     try {
       await withCookie(context, patient.cookie);
       await page.goto(`${base}/patient/consultations/${id}`);
       await passNotice(page, 'chat');
+      await page.getByTestId('chat-input').waitFor({ timeout: 15_000 });
       const closed = page.getByTestId('chat-closed');
-      await closed.waitFor({ timeout: 15_000 });
-      expect(await closed.getAttribute('data-reason')).toBe('ended');
+
+      // Offline: the box gives way to why, and the back button and the notice stay on screen.
+      await context.setOffline(true);
+      await expect.poll(() => closed.getAttribute('data-reason'), { timeout: 15_000 }).toBe('offline');
+      expect(await closed.innerText()).toContain('网络已断开');
+      expect(await page.getByTestId('chat-input').count()).toBe(0);
+      const back = await page.locator('.adm-nav-bar-back').boundingBox();
+      expect(back!.y).toBeGreaterThanOrEqual(0);
+      const offlineBox = await closed.boundingBox();
+      expect(offlineBox!.y + offlineBox!.height).toBeLessThanOrEqual(PHONE.height);
+      await screenshot(page, 'chat-03a-offline-reason');
+      await context.setOffline(false);
+      await page.getByTestId('chat-input').waitFor({ timeout: 20_000 });
+
+      // Ended by the doctor: the patient is told, live, and offered a follow-up.
+      expect((await post(t, `/api/consultations/${id}/end`, {}, doctor.cookie)).statusCode).toBe(200);
+      await expect.poll(() => closed.getAttribute('data-reason'), { timeout: 15_000 }).toBe('ended');
       const text = await closed.innerText();
       expect(text).toContain('问诊已结束，不能再发送消息');
       expect(text).toContain('可以发起复诊');

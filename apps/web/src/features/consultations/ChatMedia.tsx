@@ -143,7 +143,7 @@ export function ImagePicker({
         ref={album}
         type="file"
         accept="image/*"
-        className="ax-visually-hidden"
+        className="ax-con-file-input"
         tabIndex={-1}
         aria-hidden="true"
         onChange={onFile}
@@ -154,7 +154,7 @@ export function ImagePicker({
         type="file"
         accept="image/*"
         capture="environment"
-        className="ax-visually-hidden"
+        className="ax-con-file-input"
         tabIndex={-1}
         aria-hidden="true"
         onChange={onFile}

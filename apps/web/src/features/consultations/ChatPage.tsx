@@ -472,7 +472,8 @@ function Conversation({ id }: { id: string }) {
       }
       footer={
         <>
-          {c.status !== 'ended' && c.status !== 'declined' && <ConnectionLine state={chat.connection} />}
+          {/* Offline, ClosedNotice says so instead (the socket may not have noticed yet). */}
+          {online && c.status !== 'ended' && c.status !== 'declined' && <ConnectionLine state={chat.connection} />}
           {isDoctor && c.status === 'requested' && (
             <div className="ax-con-doctor-actions">
               <Button
