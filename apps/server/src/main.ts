@@ -1,5 +1,6 @@
 import { loadConfig, ConfigError } from './config.js';
 import { DataDirLockedError } from './db/data-dir-lock.js';
+import { EmbeddedPostgresError } from './db/embedded.js';
 import { buildApp } from './app.js';
 import { openRuntime, createSmsProvider } from './runtime.js';
 import { startJobs } from './jobs/jobs.js';
@@ -92,7 +93,7 @@ async function main() {
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError || err instanceof DataDirLockedError) {
+  if (err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof EmbeddedPostgresError) {
     console.error(`\n${err.message}\n`);
   } else {
     console.error(err);

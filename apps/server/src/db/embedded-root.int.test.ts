@@ -4,7 +4,7 @@ import path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { packagedPostgres, startEmbeddedPostgres } from './embedded.js';
+import { EmbeddedPostgresError, packagedPostgres, startEmbeddedPostgres } from './embedded.js';
 
 /**
  * Run as root from a folder others cannot enter (a clone under /root, a 0700 temporary folder): PostgreSQL runs as
@@ -88,9 +88,9 @@ describe.skipIf(!isRoot)('embedded PostgreSQL started by root from a private fol
 
   it('refuses a data folder inside the private folder with a message saying what to do', async () => {
     const dataDir = path.join(privateRoot, 'data');
-    await expect(startEmbeddedPostgres(dataDir, { postgres: installed })).rejects.toThrow(
-      new RegExp(`cannot enter ${privateRoot}.*ANXIN_DATA_DIR=/var/lib/anxin`),
-    );
+    const refused = startEmbeddedPostgres(dataDir, { postgres: installed });
+    await expect(refused).rejects.toThrow(EmbeddedPostgresError);
+    await expect(refused).rejects.toThrow(new RegExp(`cannot enter ${privateRoot}.*ANXIN_DATA_DIR=/var/lib/anxin`));
     expect(fs.existsSync(path.join(dataDir, 'postgres'))).toBe(false);
   });
 });

@@ -18,6 +18,9 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
+/** A start that cannot work on this machine as configured; the message says what to do. */
+export class EmbeddedPostgresError extends Error {}
+
 interface EmbeddedSettings {
   port: number;
   password: string;
@@ -172,7 +175,7 @@ export async function startEmbeddedPostgres(
     fs.chmodSync(dataDir, fs.statSync(dataDir).mode | 0o711);
     const closed = othersCanReach(path.resolve(dataDir));
     if (closed) {
-      throw new Error(
+      throw new EmbeddedPostgresError(
         `Embedded PostgreSQL cannot run as root, so it runs as the "postgres" user, which cannot enter ${closed} (only its owner may). Keep the data somewhere it can reach, e.g. ANXIN_DATA_DIR=/var/lib/anxin npm start (the folder is created), or run Anxin as a regular user, or use your own PostgreSQL with DATABASE_URL.`,
       );
     }
