@@ -171,6 +171,12 @@ export interface AppendGroup {
  * nothing was stored meanwhile), `keyVersion` is still its current key (not rotated or destroyed), and none of its
  * client ids is stored yet. Otherwise nothing is written for that consultation and the caller takes the lock and
  * looks. Also tells which recipients already have an unread new-message notice for the consultation.
+ *
+ * The batch travels as three JSON documents rather than as arrays: PostgreSQL estimates the rows of a JSON record
+ * set the same whatever its length, so the plan does not depend on the batch and the prepared statement settles on
+ * one generic plan instead of planning every call (with arrays it re-planned each time: 0.9 ms of planning for
+ * 0.5 ms of execution at one message per call). The `onlyIfNoticesUnread` variant is its own statement for the
+ * same reason.
  */
 export async function appendMessages(
   trx: Queryable,
@@ -178,69 +184,79 @@ export async function appendMessages(
   now: Date,
   opts: { onlyIfNoticesUnread?: boolean } = {},
 ): Promise<Map<string, { appended: boolean; stored: boolean; unreadNoticeFor: string[] }>> {
-  const rows = groups.flatMap((g) => g.rows.map((r) => ({ ...r, consultationId: g.consultationId })));
-  const pairs = groups.flatMap((g) => g.recipients.map((userId) => ({ consultationId: g.consultationId, userId })));
+  const alone = opts.onlyIfNoticesUnread ?? false;
+  const input = groups.map((g) => ({
+    id: g.consultationId,
+    expected: g.expectedLastSeq,
+    last: g.rows[g.rows.length - 1]!.seq,
+    key_version: g.keyVersion,
+  }));
+  const rows = groups.flatMap((g) =>
+    g.rows.map((r) => ({
+      consultation_id: g.consultationId,
+      seq: r.seq,
+      client_id: r.clientId,
+      sender_id: r.senderId,
+      kind: r.kind,
+      body: r.bodyEnc.toString('base64'),
+    })),
+  );
+  const pairs = groups.flatMap((g) => g.recipients.map((userId) => ({ id: g.consultationId, user_id: userId })));
   const result = await sql<{
     moved: string[];
     stored: string[];
     unread: string[];
-  }>`${sql.raw(preparedAs('consultations.append'))}
+  }>`${sql.raw(preparedAs(alone ? 'consultations.append-alone' : 'consultations.append'))}
     with input as (
-      select * from unnest(
-        ${groups.map((g) => g.consultationId)}::uuid[], ${groups.map((g) => g.expectedLastSeq)}::bigint[],
-        ${groups.map((g) => g.rows[g.rows.length - 1]!.seq)}::bigint[], ${groups.map((g) => g.keyVersion)}::int[]
-      ) as i(id, expected, last, key_version)
+      select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb)
+        as i(id uuid, expected bigint, last bigint, key_version int)
     ), msg as (
-      select * from unnest(
-        ${rows.map((r) => r.consultationId)}::uuid[], ${rows.map((r) => r.seq)}::bigint[],
-        ${rows.map((r) => r.clientId)}::uuid[], ${rows.map((r) => r.senderId)}::uuid[],
-        ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.bodyEnc)}::bytea[]
-      ) as t(consultation_id, seq, client_id, sender_id, kind, body_enc)
+      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        as t(consultation_id uuid, seq bigint, client_id uuid, sender_id uuid, kind text, body text)
+    ), pairs as (
+      select * from jsonb_to_recordset(${JSON.stringify(pairs)}::jsonb) as p(id uuid, user_id uuid)
     ), stored as (
       -- (lateral … limit 1: one index lookup per message, whatever the planner thinks of the table's size)
       select distinct msg.consultation_id as id from msg
       cross join lateral (
         select 1 from messages m where m.consultation_id = msg.consultation_id and m.client_id = msg.client_id limit 1
       ) hit
+    ), unread as (
+      select distinct q.id, q.user_id from pairs q
+      cross join lateral (
+        select 1 from notices n
+        where n.user_id = q.user_id and n.kind = 'consultation.message' and n.read_at is null
+          and n.data->>'consultationId' = q.id::text
+        limit 1
+      ) hit
     ), moved as (
       update consultations c set last_seq = i.last, last_message_at = ${now}
       from input i
-      where c.id = any(${groups.map((g) => g.consultationId)}::uuid[]) and c.id = i.id
+      where c.id = i.id
         and c.status = 'active' and c.last_seq = i.expected
         and not exists (select 1 from stored where stored.id = i.id)
         and (i.key_version is null
           or (select max(k.version) from subject_keys k where k.subject_id = i.id) = i.key_version)
-        -- (outside a transaction: only if no new-message notice has to be created along with the messages)
-        and (not ${opts.onlyIfNoticesUnread ?? false}::boolean or not exists (
-          select 1 from unnest(${pairs.map((p) => p.consultationId)}::uuid[], ${pairs.map((p) => p.userId)}::uuid[])
-            as p(id, user_id)
-          where p.id = i.id and not exists (
-            select 1 from notices n
-            where n.user_id = p.user_id and n.kind = 'consultation.message' and n.read_at is null
-              and n.data->>'consultationId' = p.id::text
-          )
-        ))
+        ${sql.raw(
+          alone
+            ? `-- (outside a transaction: only if no new-message notice has to be created along with the messages)
+        and not exists (
+          select 1 from pairs p where p.id = i.id
+            and not exists (select 1 from unread u where u.id = p.id and u.user_id = p.user_id)
+        )`
+            : '',
+        )}
       returning c.id
     ), inserted as (
       insert into messages (consultation_id, seq, client_id, sender_id, kind, body_enc, created_at)
-      select msg.consultation_id, msg.seq, msg.client_id, msg.sender_id, msg.kind, msg.body_enc, ${now}
+      select msg.consultation_id, msg.seq, msg.client_id, msg.sender_id, msg.kind, decode(msg.body, 'base64'), ${now}
       from msg where msg.consultation_id in (select id from moved)
       returning consultation_id
     )
     select
       array(select id::text from moved where id in (select consultation_id from inserted)) as moved,
       array(select id::text from stored) as stored,
-      array(
-        select distinct q.id::text || ' ' || q.user_id::text
-        from unnest(${pairs.map((p) => p.consultationId)}::uuid[], ${pairs.map((p) => p.userId)}::uuid[])
-          as q(id, user_id)
-        cross join lateral (
-          select 1 from notices n
-          where n.user_id = q.user_id and n.kind = 'consultation.message' and n.read_at is null
-            and n.data->>'consultationId' = q.id::text
-          limit 1
-        ) hit
-      ) as unread`.execute(trx);
+      array(select id::text || ' ' || user_id::text from unread) as unread`.execute(trx);
   const { moved, stored, unread } = result.rows[0]!;
   return new Map(
     groups.map((g) => [

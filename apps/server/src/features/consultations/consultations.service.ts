@@ -97,7 +97,7 @@ export interface CrisisEndGate {
   ): Promise<void>;
 }
 
-/** A message waiting for the next write transaction of its lane (see `store`). */
+/** A message waiting for the next write its consultation can join (see `store`). */
 interface PendingMessage {
   id: string;
   actor: Actor;
@@ -110,10 +110,12 @@ interface PendingMessage {
 type Outcome = { ack: MessageAck; events: { topic: string; event: BusEvent }[] } | { error: unknown };
 
 /**
- * Write lanes: each consultation always uses the same one, so its transactions run one at a time here. Two, for
- * two cores: with more, batches get smaller and commits compete (measured with npm run bench:im).
+ * Writes in flight at once. A message waits only while its own consultation is being written (one write at a time
+ * per consultation, so its numbering follows the last commit) or while all writers are busy; every write takes all
+ * that waits for consultations not being written. So a quiet server writes each message at once, and a busy one
+ * in ever larger batches (one statement and one commit for the lot). Measured with npm run bench:im.
  */
-const LANES = 2;
+const WRITERS = 3;
 /** At most this many messages share one transaction. */
 const MAX_BATCH = 128;
 /** How many just-stored text messages are kept for live delivery, and for how long (ms). */
@@ -140,8 +142,6 @@ const MAX_HINTS = 10_000;
 
 const otherParticipant = (c: { patientId: string; doctorId: string }, userId: string) =>
   userId === c.doctorId ? c.patientId : c.doctorId;
-
-const laneOf = (id: string) => parseInt(id.slice(-4), 16) % LANES || 0;
 
 const isParticipant = (c: { patientId: string; doctorId: string }, userId: string) =>
   userId === c.patientId || userId === c.doctorId;
@@ -195,8 +195,10 @@ function inspected(
  * in commit order; a client id makes resending safe (the same message comes back, never a second copy).
  */
 export class ConsultationService {
-  /** Messages waiting for their lane's next transaction; `running` while one is open. */
-  private readonly lanes = Array.from({ length: LANES }, () => ({ queue: [] as PendingMessage[], running: false }));
+  /** Messages waiting to be written, in arrival order; the consultations being written; writes in flight. */
+  private waiting: PendingMessage[] = [];
+  private readonly writing = new Set<string>();
+  private writes = 0;
   /** See WriteHint. */
   private readonly hints = new Map<string, WriteHint>();
   /**
@@ -586,11 +588,11 @@ export class ConsultationService {
   }
 
   /**
-   * Group commit: messages are written by a few lanes (a consultation always uses the same one), each running one
-   * write at a time. Whatever arrives while a lane's write runs goes into its next one, whichever consultations it
-   * is for: one append statement (alone when nothing else must be written with it, see appendAlone; else in one
-   * transaction with the notices and the inspectors' records) and one commit (one WAL flush) for the lot. Each
-   * message is still acknowledged only after its own commit, and numbered under its consultation's row lock.
+   * Group commit: up to WRITERS writes run at once, each taking whatever waits for consultations not being written,
+   * whichever they are: one append statement (alone when nothing else must be written with it, see appendAlone;
+   * else in one transaction with the notices and the inspectors' records) and one commit (one WAL flush) for the
+   * lot. Each message is still acknowledged only after its own commit, and numbered under its consultation's row
+   * lock; a consultation is in one write at a time, so its messages are numbered in arrival order.
    */
   private store(
     actor: Actor,
@@ -600,16 +602,32 @@ export class ConsultationService {
   ): Promise<MessageAck> {
     void meta;
     return new Promise((resolve, reject) => {
-      const lane = this.lanes[laneOf(id)]!;
-      lane.queue.push({ id, actor, msg, resolve, reject });
-      if (!lane.running) void this.drain(lane);
+      this.waiting.push({ id, actor, msg, resolve, reject });
+      this.startWrites();
     });
   }
 
-  private async drain(lane: { queue: PendingMessage[]; running: boolean }): Promise<void> {
-    lane.running = true;
-    while (lane.queue.length > 0) await this.writeBatch(lane.queue.splice(0, MAX_BATCH));
-    lane.running = false;
+  private startWrites(): void {
+    while (this.writes < WRITERS && this.waiting.length > 0) {
+      const batch: PendingMessage[] = [];
+      const rest: PendingMessage[] = [];
+      const ids = new Set<string>();
+      for (const item of this.waiting) {
+        if (batch.length < MAX_BATCH && !this.writing.has(item.id)) {
+          batch.push(item);
+          ids.add(item.id);
+        } else rest.push(item);
+      }
+      if (batch.length === 0) return;
+      this.waiting = rest;
+      for (const id of ids) this.writing.add(id);
+      this.writes++;
+      void this.writeBatch(batch).finally(() => {
+        this.writes--;
+        for (const id of ids) this.writing.delete(id);
+        this.startWrites();
+      });
+    }
   }
 
   /** Writes a batch and answers each of its messages; never throws. */
