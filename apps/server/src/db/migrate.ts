@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,28 @@ const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '
  * A landed migration is never edited: the checksum check refuses to start if one was.
  */
 export async function migrate(db: Db): Promise<string[]> {
+  // Usually everything is applied already: one query, no lock, tells (a missing table means a new database).
+  const files = migrationFiles();
+  const done = await sql<{ name: string; checksum: string }>`select name, checksum from schema_migrations`
+    .execute(db)
+    .catch(() => null);
+  const known = new Map(done?.rows.map((r) => [r.name, r.checksum]));
+  if (done && files.every((f) => known.get(f.name) === f.checksum)) return [];
+  return migrateLocked(db, files);
+}
+
+function migrationFiles(): Array<{ name: string; text: string; checksum: string }> {
+  return fs
+    .readdirSync(MIGRATIONS_DIR)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()
+    .map((name) => {
+      const text = fs.readFileSync(path.join(MIGRATIONS_DIR, name), 'utf8');
+      return { name, text, checksum: crypto.createHash('sha256').update(text).digest('hex') };
+    });
+}
+
+async function migrateLocked(db: Db, files: ReturnType<typeof migrationFiles>): Promise<string[]> {
   const applied: string[] = [];
   await db.connection().execute(async (conn) => {
     await sql`select pg_advisory_lock(hashtext('anxin.migrations'))`.execute(conn);
@@ -22,13 +45,7 @@ export async function migrate(db: Db): Promise<string[]> {
         conn,
       );
       const known = new Map(done.rows.map((r) => [r.name, r.checksum]));
-      const files = fs
-        .readdirSync(MIGRATIONS_DIR)
-        .filter((f) => f.endsWith('.sql'))
-        .sort();
-      for (const file of files) {
-        const text = fs.readFileSync(path.join(MIGRATIONS_DIR, file), 'utf8');
-        const checksum = (await import('node:crypto')).createHash('sha256').update(text).digest('hex');
+      for (const { name: file, text, checksum } of files) {
         const previous = known.get(file);
         if (previous !== undefined) {
           if (previous !== checksum)
