@@ -9,5 +9,5 @@ export * from './rule-result.js';
 export * from './media.js';
 export * from './calls/call-machine.js';
 export * from './notify-policy.js';
-export * from './patient-label.js';
 export * from './directory.js';
+export * from './patient-label.js';

