@@ -3,7 +3,7 @@
  * `npm run build:web` first (ANXIN_WEB_DIST points at another build). Starts the real server on a temporary
  * embedded database, runs Lighthouse in Debian's Chromium (mobile with default throttling for the doctor and
  * patient apps, the desktop preset for the staff console), prints the scores and the main timings per page and
- * exits non-zero when a page is below its goal. Each page runs LIGHTHOUSE_RUNS times (default 3); the median
+ * exits non-zero when a page is below its goal. Each page runs LIGHTHOUSE_RUNS times (default 5); the median
  * performance run is reported.
  */
 import crypto from 'node:crypto';
@@ -36,7 +36,7 @@ const TIMINGS = [
   ['speed-index', 'SI'],
   ['cumulative-layout-shift', 'CLS'],
 ] as const;
-const RUNS = Math.max(1, Number(process.env.LIGHTHOUSE_RUNS ?? 3));
+const RUNS = Math.max(1, Number(process.env.LIGHTHOUSE_RUNS ?? 5));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const webDist = path.resolve(process.env.ANXIN_WEB_DIST ?? 'apps/web/dist');

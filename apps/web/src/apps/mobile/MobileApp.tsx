@@ -4,9 +4,7 @@ import zhCN from 'antd-mobile/es/locales/zh-CN';
 import { Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
-import { VisitorHome } from '../../features/directory';
 import { ReturnAfterSignIn } from '../../features/directory/ReturnAfterSignIn';
-import { OfflineRoutes } from '../../features/home/OfflineHome';
 import { PolicyProvider, usePolicy } from '../../features/policy/PolicyContext';
 import { PrivacyNoticeGate } from '../../features/policy/PrivacyNoticeGate';
 import { SessionProvider, useSession } from '../../features/session/SessionContext';
@@ -29,12 +27,14 @@ import {
   NewConsultationPage,
   NoticesPage,
   NotificationsPage,
+  OfflineRoutes,
   PatientsPage,
   PolicyPage,
   PolicyReaccept,
   PrivacyPage,
   PublicProfilePage,
   SignInPage,
+  VisitorHome,
 } from './pages';
 import { TabLayout } from './TabLayout';
 

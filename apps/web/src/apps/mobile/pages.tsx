@@ -20,6 +20,9 @@ export const PatientsPage = lazyNamed(consultations, 'PatientsPage');
 export const CallProvider = lazyNamed(() => import('../../features/calls'), 'CallProvider');
 export const DirectoryPage = lazyNamed(directory, 'DirectoryPage');
 export const PublicProfilePage = lazyNamed(directory, 'PublicProfilePage');
+export const VisitorHome = lazyNamed(directory, 'VisitorHome');
+// (the service worker precaches every chunk reachable from the shell, so this one is there offline too)
+export const OfflineRoutes = lazyNamed(() => import('../../features/home/OfflineHome'), 'OfflineRoutes');
 export const HomePage = lazyNamed(() => import('../../features/home/HomePage'), 'HomePage');
 export const DevicesPage = lazyNamed(() => import('../../features/me/DevicesPage'), 'DevicesPage');
 export const DisplayNamePage = lazyNamed(() => import('../../features/me/DisplayNamePage'), 'DisplayNamePage');

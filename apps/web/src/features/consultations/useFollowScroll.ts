@@ -46,9 +46,16 @@ export function useFollowScroll(ready: boolean, itemCount: number): FollowScroll
     const el = scroller.current;
     const inner = content.current;
     if (!ready || !el || !inner) return;
+    // Only the reader moving up stops following. Layout also scrolls the element (scroll anchoring when something
+    // above grows, clamping when the area shrinks), and those scroll events arrive before the ResizeObserver that
+    // would bring the end back into view: treating them as the reader leaving lost the newest message under load.
+    let lastTop = el.scrollTop;
     const onScroll = () => {
-      const near = el.scrollHeight - el.scrollTop - el.clientHeight <= NEAR_END_PX;
-      follow.current = near;
+      const top = el.scrollTop;
+      const near = el.scrollHeight - top - el.clientHeight <= NEAR_END_PX;
+      if (near) follow.current = true;
+      else if (top < lastTop) follow.current = false;
+      lastTop = top;
       setAtEnd(near);
       if (near) setUnseen(0);
     };
