@@ -82,14 +82,21 @@ const failures: string[] = [];
 try {
   for (const page of PAGES) {
     const runs: RunnerResult[] = [];
-    for (let i = 0; i < RUNS; i++) {
+    // A run whose trace Chromium failed to record (NO_NAVSTART and the like) is taken again, up to twice.
+    for (let i = 0, retries = 0; i < RUNS; i++) {
       const result = await lighthouse(
         `${base}${page.path}`,
         { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: [...CATEGORIES] },
         page.preset === 'desktop' ? (desktopConfig as Config) : undefined,
       );
       if (!result) throw new Error(`Lighthouse returned nothing for ${page.path}`);
-      if (result.lhr.runtimeError) throw new Error(`${page.path}: ${result.lhr.runtimeError.message}`);
+      if (result.lhr.runtimeError) {
+        if (retries++ < 2) {
+          i--;
+          continue;
+        }
+        throw new Error(`${page.path}: ${result.lhr.runtimeError.message}`);
+      }
       runs.push(result);
     }
     const score = (r: RunnerResult, c: Category) => Math.round((r.lhr.categories[c]?.score ?? 0) * 100);
