@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
-import { sql } from 'kysely';
 import type { NoticeList } from '@anxin/contracts';
 import type { Db, Queryable } from '../../db/database.js';
 import { AppError } from '../../platform/errors.js';
 import type { Clock } from '../../platform/clock.js';
+import * as repo from './notices.repo.js';
 
 /**
  * In-app notices. Rows hold a kind and ids/status values only; the words are rendered here from the kind, so no
@@ -123,16 +123,13 @@ export class NoticeService {
 
   async create(trx: Queryable, userId: string, kind: NoticeKind, data: Record<string, string> = {}): Promise<void> {
     const id = crypto.randomUUID();
-    await trx
-      .insertInto('notices')
-      .values({
-        id,
-        user_id: userId,
-        kind,
-        data: JSON.stringify(data),
-        created_at: this.deps.clock.now(),
-      })
-      .execute();
+    await repo.insert(trx, {
+      id,
+      user_id: userId,
+      kind,
+      data: JSON.stringify(data),
+      created_at: this.deps.clock.now(),
+    });
     await this.deps.onCreated?.(trx, { id, userId, kind });
   }
 
@@ -143,25 +140,12 @@ export class NoticeService {
     kind: NoticeKind,
     data: Record<string, string>,
   ): Promise<void> {
-    const existing = await trx
-      .selectFrom('notices')
-      .select('id')
-      .where('user_id', '=', userId)
-      .where('kind', '=', kind)
-      .where('read_at', 'is', null)
-      .where(sql<string>`data->>'consultationId'`, '=', data.consultationId ?? '')
-      .executeTakeFirst();
+    const existing = await repo.findUnread(trx, userId, kind, data.consultationId ?? '');
     if (!existing) await this.create(trx, userId, kind, data);
   }
 
   async list(userId: string): Promise<NoticeList> {
-    const rows = await this.deps.db
-      .selectFrom('notices')
-      .selectAll()
-      .where('user_id', '=', userId)
-      .orderBy('created_at', 'desc')
-      .limit(100)
-      .execute();
+    const rows = await repo.listForUser(this.deps.db, userId, 100);
     return {
       notices: rows.map((r) => {
         const text = TEXTS[r.kind] ?? { title: { zh: '通知', en: 'Notice' }, body: { zh: '', en: '' }, link: null };
@@ -180,12 +164,7 @@ export class NoticeService {
   }
 
   async markRead(userId: string, id: string): Promise<void> {
-    const res = await this.deps.db
-      .updateTable('notices')
-      .set({ read_at: this.deps.clock.now() })
-      .where('id', '=', id)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
+    const res = await repo.markRead(this.deps.db, userId, id, this.deps.clock.now());
     if (Number(res.numUpdatedRows) === 0) throw new AppError('NOTICE_NOT_FOUND');
   }
 }

@@ -16,6 +16,8 @@ import type { Clock } from '../../platform/clock.js';
 import type { ChannelRegistry, DeliveryResult, VapidDetails, WebPushTarget } from './channels.js';
 import { buildPushPayload, deliveryOptionsFor } from './push-payload.js';
 import { webPushServiceFor } from './push-recipients.js';
+import * as repo from './push.repo.js';
+import * as noticesRepo from '../notices/notices.repo.js';
 
 export interface PushDeps {
   db: Db;
@@ -88,24 +90,16 @@ export class PushService {
 
   private async loadOrCreateVapid(): Promise<VapidDetails> {
     const { db, derived } = this.deps;
-    let row = await db.selectFrom('push_vapid_keys').selectAll().executeTakeFirst();
+    let row = await repo.findVapidKeys(db);
     if (!row) {
       const fresh = webpush.generateVAPIDKeys();
-      await db
-        .insertInto('push_vapid_keys')
-        .values({
-          id: 1,
-          public_key: fresh.publicKey,
-          private_key_enc: seal(
-            derived.serverSecrets,
-            Buffer.from(fresh.privateKey, 'utf8'),
-            vapidAad(fresh.publicKey),
-          ),
-        })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
+      await repo.insertVapidKeysIfAbsent(db, {
+        id: 1,
+        public_key: fresh.publicKey,
+        private_key_enc: seal(derived.serverSecrets, Buffer.from(fresh.privateKey, 'utf8'), vapidAad(fresh.publicKey)),
+      });
       // Another process may have won the race: everyone uses the stored pair.
-      row = await db.selectFrom('push_vapid_keys').selectAll().executeTakeFirstOrThrow();
+      row = await repo.vapidKeys(db);
     }
     const privateKey = open(derived.serverSecrets, row.private_key_enc, vapidAad(row.public_key)).toString('utf8');
     return { subject: this.deps.vapidSubject, publicKey: row.public_key, privateKey };
@@ -164,18 +158,9 @@ export class PushService {
     const bidx = blindIndex(this.deps.derived.blindIndex, 'push_endpoint', target.endpoint);
     await this.deps.db.transaction().execute(async (trx) => {
       const now = this.deps.clock.now();
-      const existing = await trx
-        .selectFrom('push_subscriptions')
-        .select(['id', 'user_id', 'session_id'])
-        .where('endpoint_bidx', '=', bidx)
-        .forUpdate()
-        .executeTakeFirst();
+      const existing = await repo.lockByEndpoint(trx, bidx);
       if (existing && existing.user_id === actor.userId && existing.session_id === actor.sessionId) return;
-      const replaced = await trx
-        .deleteFrom('push_subscriptions')
-        .where((eb) => eb.or([eb('endpoint_bidx', '=', bidx), eb('session_id', '=', actor.sessionId)]))
-        .returning(['id', 'user_id'])
-        .execute();
+      const replaced = await repo.deleteByEndpointOrSession(trx, bidx, actor.sessionId);
       for (const r of replaced.filter((x) => x.user_id !== actor.userId))
         await appendAudit(
           trx,
@@ -190,25 +175,22 @@ export class PushService {
           now,
         );
       const id = crypto.randomUUID();
-      await trx
-        .insertInto('push_subscriptions')
-        .values({
-          id,
-          user_id: actor.userId,
-          session_id: actor.sessionId,
-          channel: 'webpush',
-          app,
-          service,
-          endpoint_bidx: bidx,
-          subscription_enc: await this.deps.keys.encrypt(
-            trx,
-            actor.userId,
-            subscriptionRef(id),
-            JSON.stringify({ endpoint: target.endpoint, keys: target.keys }),
-          ),
-          created_at: now,
-        })
-        .execute();
+      await repo.insertSubscription(trx, {
+        id,
+        user_id: actor.userId,
+        session_id: actor.sessionId,
+        channel: 'webpush',
+        app,
+        service,
+        endpoint_bidx: bidx,
+        subscription_enc: await this.deps.keys.encrypt(
+          trx,
+          actor.userId,
+          subscriptionRef(id),
+          JSON.stringify({ endpoint: target.endpoint, keys: target.keys }),
+        ),
+        created_at: now,
+      });
       await appendAudit(
         trx,
         {
@@ -227,12 +209,7 @@ export class PushService {
   /** Turns push off for this device. Idempotent: nothing to remove is not an error. Never touches other users. */
   async unsubscribeCurrent(actor: Actor, meta: RequestMeta): Promise<{ removed: number }> {
     return this.deps.db.transaction().execute(async (trx) => {
-      const removed = await trx
-        .deleteFrom('push_subscriptions')
-        .where('session_id', '=', actor.sessionId)
-        .where('user_id', '=', actor.userId)
-        .returning('id')
-        .execute();
+      const removed = await repo.deleteForSession(trx, actor.sessionId, actor.userId);
       if (removed.length > 0)
         await appendAudit(
           trx,
@@ -253,7 +230,7 @@ export class PushService {
   // ---- preferences ---------------------------------------------------------------------------------------
 
   async loadPreferences(db: Queryable, userId: string): Promise<NotifyPreferences> {
-    const row = await db.selectFrom('push_preferences').selectAll().where('user_id', '=', userId).executeTakeFirst();
+    const row = await repo.findPreferences(db, userId);
     if (!row) return DEFAULT_NOTIFY_PREFERENCES;
     return {
       categories: { messages: row.messages, calls: row.calls, consultations: row.consultations, review: row.review },
@@ -264,18 +241,7 @@ export class PushService {
   async preferences(actor: Actor): Promise<PushPreferences> {
     const { db, clock } = this.deps;
     const prefs = await this.loadPreferences(db, actor.userId);
-    const subs = await db
-      .selectFrom('push_subscriptions')
-      .innerJoin('sessions', 'sessions.id', 'push_subscriptions.session_id')
-      .select([
-        'push_subscriptions.session_id',
-        'sessions.revoked_at',
-        'sessions.absolute_expires_at',
-        'sessions.last_seen_at',
-        'sessions.idle_timeout_seconds',
-      ])
-      .where('push_subscriptions.user_id', '=', actor.userId)
-      .execute();
+    const subs = await repo.sessionsOfSubscriptions(db, actor.userId);
     const now = clock.now();
     const live = subs.filter((s) => sessionIsLive(s, now));
     return {
@@ -302,11 +268,7 @@ export class PushService {
         time_zone: body.quietHours.timeZone,
         updated_at: now,
       };
-      await trx
-        .insertInto('push_preferences')
-        .values({ user_id: actor.userId, ...values })
-        .onConflict((oc) => oc.column('user_id').doUpdateSet(values))
-        .execute();
+      await repo.upsertPreferences(trx, actor.userId, values);
       await appendAudit(
         trx,
         {
@@ -332,7 +294,7 @@ export class PushService {
 
   /** Called by NoticeService.create inside the notice's own transaction: commits or rolls back with it. */
   async enqueue(trx: Queryable, notice: { id: string }): Promise<void> {
-    await trx.insertInto('push_outbox').values({ notice_id: notice.id, created_at: this.deps.clock.now() }).execute();
+    await repo.enqueue(trx, notice.id, this.deps.clock.now());
   }
 
   /**
@@ -343,15 +305,19 @@ export class PushService {
   async drain(sendJob: (trx: Tx, job: DeliveryJob) => Promise<void>, limit = 100): Promise<number> {
     const { db, clock } = this.deps;
     return db.transaction().execute(async (trx) => {
-      const rows = await trx
-        .selectFrom('push_outbox')
-        .innerJoin('notices', 'notices.id', 'push_outbox.notice_id')
-        .select(['push_outbox.id', 'push_outbox.notice_id', 'notices.user_id', 'notices.kind'])
-        .orderBy('push_outbox.id')
-        .limit(limit)
-        .forUpdate('push_outbox')
-        .skipLocked()
-        .execute();
+      const batch = await repo.lockOutboxBatch(trx, limit);
+      if (batch.length === 0) return 0;
+      // Owner and kind come from the notices repository. The outbox row's foreign key (on delete cascade) means
+      // every locked row has its notice; a row without one would be left alone, as an inner join would.
+      const notices = await noticesRepo.ownersAndKinds(
+        trx,
+        batch.map((r) => r.notice_id),
+      );
+      const owners = new Map(notices.map((n) => [n.id, n]));
+      const rows = batch.flatMap((r) => {
+        const n = owners.get(r.notice_id);
+        return n ? [{ id: r.id, notice_id: r.notice_id, user_id: n.user_id, kind: n.kind }] : [];
+      });
       if (rows.length === 0) return 0;
       const now = clock.now();
       for (const row of rows) {
@@ -360,31 +326,16 @@ export class PushService {
         for (const subscriptionId of await this.liveSubscriptionIds(trx, row.user_id, now))
           await sendJob(trx, { noticeId: row.notice_id, subscriptionId });
       }
-      await trx
-        .deleteFrom('push_outbox')
-        .where(
-          'id',
-          'in',
-          rows.map((r) => r.id),
-        )
-        .execute();
+      await repo.deleteOutbox(
+        trx,
+        rows.map((r) => r.id),
+      );
       return rows.length;
     });
   }
 
   private async liveSubscriptionIds(db: Queryable, userId: string, now: Date): Promise<string[]> {
-    const subs = await db
-      .selectFrom('push_subscriptions')
-      .innerJoin('sessions', 'sessions.id', 'push_subscriptions.session_id')
-      .select([
-        'push_subscriptions.id',
-        'sessions.revoked_at',
-        'sessions.absolute_expires_at',
-        'sessions.last_seen_at',
-        'sessions.idle_timeout_seconds',
-      ])
-      .where('push_subscriptions.user_id', '=', userId)
-      .execute();
+    const subs = await repo.subscriptionsWithSessions(db, userId);
     return subs.filter((s) => sessionIsLive(s, now)).map((s) => s.id);
   }
 
@@ -396,36 +347,14 @@ export class PushService {
   async deliver(job: DeliveryJob, channels: ChannelRegistry, log?: Logger): Promise<DeliveryResult | 'skipped'> {
     const { db, keys, clock } = this.deps;
     const now = clock.now();
-    const sub = await db
-      .selectFrom('push_subscriptions')
-      .innerJoin('sessions', 'sessions.id', 'push_subscriptions.session_id')
-      .innerJoin('users', 'users.id', 'push_subscriptions.user_id')
-      .select([
-        'push_subscriptions.id',
-        'push_subscriptions.user_id',
-        'push_subscriptions.channel',
-        'push_subscriptions.app',
-        'push_subscriptions.subscription_enc',
-        'sessions.revoked_at',
-        'sessions.absolute_expires_at',
-        'sessions.last_seen_at',
-        'sessions.idle_timeout_seconds',
-        'users.locale',
-        'users.status',
-      ])
-      .where('push_subscriptions.id', '=', job.subscriptionId)
-      .executeTakeFirst();
+    const sub = await repo.deliveryTarget(db, job.subscriptionId);
     if (!sub) return 'skipped';
     if (!sessionIsLive(sub, now) || sub.status !== 'active') {
       // The device is signed out: it will never receive anything again under this subscription.
-      await db.deleteFrom('push_subscriptions').where('id', '=', sub.id).execute();
+      await repo.deleteSubscription(db, sub.id);
       return 'skipped';
     }
-    const notice = await db
-      .selectFrom('notices')
-      .select(['id', 'user_id', 'kind', 'data', 'read_at'])
-      .where('id', '=', job.noticeId)
-      .executeTakeFirst();
+    const notice = await noticesRepo.forPushDelivery(db, job.noticeId);
     if (!notice || notice.user_id !== sub.user_id || notice.read_at) return 'skipped';
     if (!decidePush(notice.kind, await this.loadPreferences(db, sub.user_id), now).push) return 'skipped';
     const channel = channels.get(sub.channel);
@@ -445,10 +374,10 @@ export class PushService {
     });
     const result = await channel.send({ channel: 'webpush', ...stored }, payload, deliveryOptionsFor(notice.kind));
     if (result === 'delivered') {
-      await db.updateTable('push_subscriptions').set({ last_delivered_at: now }).where('id', '=', sub.id).execute();
+      await repo.markDelivered(db, sub.id, now);
     } else if (result === 'gone') {
       await db.transaction().execute(async (trx) => {
-        const res = await trx.deleteFrom('push_subscriptions').where('id', '=', sub.id).executeTakeFirst();
+        const res = await repo.deleteSubscription(trx, sub.id);
         if (Number(res.numDeletedRows) > 0)
           await appendAudit(
             trx,
