@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
+import type { Insertable, Updateable } from 'kysely';
 import type { Queryable } from '../../db/database.js';
+import type { ConsultationMediaTable, ConsultationsTable } from '../../db/schema.js';
 import { preparedAs } from '../../db/prepared.js';
 import type { MessageKind } from '@anxin/contracts';
 
@@ -361,4 +363,157 @@ export function pageForParticipant(db: Queryable, id: string, userId: string, af
     .where((eb) => eb.or([eb('consultations.patient_id', '=', userId), eb('consultations.doctor_id', '=', userId)]))
     .orderBy('m.seq')
     .execute();
+}
+
+/** An approved doctor whose account is active: who they are and what kind of practitioner (for a new request). */
+export function findActiveDoctor(db: Queryable, doctorId: string) {
+  // (foreign read of doctor_profiles and users, kept here until the directory and identity owners expose it)
+  return db
+    .selectFrom('doctor_profiles')
+    .innerJoin('users', 'users.id', 'doctor_profiles.user_id')
+    .select(['doctor_profiles.user_id', 'doctor_profiles.practitioner_type'])
+    .where('doctor_profiles.user_id', '=', doctorId)
+    .where('users.status', '=', 'active')
+    .executeTakeFirst();
+}
+
+/** The doctor's public name and kind of practice, for a consultation's detail. */
+export function doctorProfile(db: Queryable, doctorId: string) {
+  return db
+    .selectFrom('doctor_profiles')
+    .select(['name', 'practitioner_type'])
+    .where('user_id', '=', doctorId)
+    .executeTakeFirst();
+}
+
+/** Stores a new consultation row. */
+export async function insertConsultation(db: Queryable, row: Insertable<ConsultationsTable>): Promise<void> {
+  await db.insertInto('consultations').values(row).execute();
+}
+
+/** Changes a consultation's row (status, times, sealed reasons). */
+export async function updateConsultation(
+  db: Queryable,
+  id: string,
+  set: Updateable<ConsultationsTable>,
+): Promise<void> {
+  await db.updateTable('consultations').set(set).where('id', '=', id).execute();
+}
+
+/** The follow-up of this consultation that is still waiting or under way, if any. */
+export function openFollowUpOf(db: Queryable, id: string) {
+  return db
+    .selectFrom('consultations')
+    .select('id')
+    .where('follow_up_of', '=', id)
+    .where('status', 'in', ['requested', 'active'])
+    .executeTakeFirst();
+}
+
+/**
+ * Active consultations without a message since `cutoff` (nor an acceptance since then), leaving out any with an
+ * open crisis alert; at most `limit`.
+ */
+export function idleSince(db: Queryable, cutoff: Date, limit: number) {
+  return db
+    .selectFrom('consultations')
+    .select('id')
+    .where('status', '=', 'active')
+    .where('accepted_at', '<', cutoff)
+    .where((eb) => eb(eb.fn.coalesce('last_message_at', 'accepted_at'), '<', cutoff))
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('crisis_escalations')
+            .select('crisis_escalations.id')
+            .whereRef('crisis_escalations.consultation_id', '=', 'consultations.id')
+            .where('crisis_escalations.status', '=', 'open'),
+        ),
+      ),
+    )
+    .limit(limit)
+    .execute();
+}
+
+/** One consultation, locked for update (for a check that must hold until commit). */
+export function lockById(db: Queryable, id: string) {
+  return db.selectFrom('consultations').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+/** Whether the consultation has a crisis alert its doctor has not acknowledged yet. */
+export async function hasOpenCrisisAlert(db: Queryable, consultationId: string): Promise<boolean> {
+  // (foreign read of crisis_escalations, kept here until the crisis owner exposes it)
+  const hit = await db
+    .selectFrom('crisis_escalations')
+    .select('id')
+    .where('consultation_id', '=', consultationId)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  return hit !== undefined;
+}
+
+/** Stores the file rows of media messages. */
+export async function insertMedia(db: Queryable, rows: Insertable<ConsultationMediaTable>[]): Promise<void> {
+  await db.insertInto('consultation_media').values(rows).execute();
+}
+
+/** One stored file of a media message (its blob id and type). */
+export function mediaFileOf(
+  db: Queryable,
+  consultationId: string,
+  seq: number,
+  variant: ConsultationMediaTable['variant'],
+) {
+  return db
+    .selectFrom('consultation_media')
+    .select(['id', 'content_type'])
+    .where('consultation_id', '=', consultationId)
+    .where('seq', '=', seq)
+    .where('variant', '=', variant)
+    .executeTakeFirst();
+}
+
+/** Moves the user's read position forward to `upTo` (never back). */
+export async function advanceRead(db: Queryable, consultationId: string, userId: string, upTo: number, now: Date) {
+  await db
+    .insertInto('consultation_reads')
+    .values({ consultation_id: consultationId, user_id: userId, last_read_seq: upTo, updated_at: now })
+    .onConflict((oc) =>
+      oc.columns(['consultation_id', 'user_id']).doUpdateSet({
+        last_read_seq: (eb) => eb.fn('greatest', [eb.ref('consultation_reads.last_read_seq'), eb.val(upTo)]),
+        updated_at: now,
+      }),
+    )
+    .execute();
+}
+
+/** Bytes of all files of one consultation's media messages. */
+export async function mediaBytesOf(db: Queryable, consultationId: string): Promise<number> {
+  const row = await db
+    .selectFrom('consultation_media')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('byte_size'), eb.lit(0)).as('total'))
+    .where('consultation_id', '=', consultationId)
+    .executeTakeFirstOrThrow();
+  return Number(row.total);
+}
+
+/** Notes an upload before its file is written, so that a crash leaves something the sweep can find. */
+export async function noteUpload(db: Queryable, id: string, consultationId: string, now: Date): Promise<void> {
+  await db.insertInto('media_uploads').values({ id, consultation_id: consultationId, created_at: now }).execute();
+}
+
+/** Uploads noted before `before` (at most `limit`), each with whether its file belongs to a committed message. */
+export function uploadsBefore(db: Queryable, before: Date, limit: number) {
+  return db
+    .selectFrom('media_uploads')
+    .leftJoin('consultation_media', 'consultation_media.id', 'media_uploads.id')
+    .select(['media_uploads.id', 'consultation_media.id as stored'])
+    .where('media_uploads.created_at', '<', before)
+    .limit(limit)
+    .execute();
+}
+
+/** Forgets these uploads (their files are committed or deleted). */
+export async function forgetUploads(db: Queryable, ids: string[]): Promise<void> {
+  if (ids.length > 0) await db.deleteFrom('media_uploads').where('id', 'in', ids).execute();
 }

@@ -233,13 +233,7 @@ export class ConsultationService {
     const { db, keys, clock, policy } = this.deps;
     if (!(await policy.hasSensitiveConsent(actor.userId, 'consultation')))
       throw new AppError('CONSULTATION_CONSENT_REQUIRED');
-    const doctor = await db
-      .selectFrom('doctor_profiles')
-      .innerJoin('users', 'users.id', 'doctor_profiles.user_id')
-      .select(['doctor_profiles.user_id', 'doctor_profiles.practitioner_type'])
-      .where('doctor_profiles.user_id', '=', body.doctorId)
-      .where('users.status', '=', 'active')
-      .executeTakeFirst();
+    const doctor = await repo.findActiveDoctor(db, body.doctorId);
     if (!doctor) throw new AppError('DOCTOR_NOT_FOUND');
     const counselling = doctor.practitioner_type === 'counsellor';
     // Internet diagnosis and treatment is for follow-ups; a first visit belongs in person (counselling excepted).
@@ -248,20 +242,17 @@ export class ConsultationService {
     const id = crypto.randomUUID();
     const now = clock.now();
     await db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('consultations')
-        .values({
-          id,
-          patient_id: actor.userId,
-          doctor_id: doctor.user_id,
-          status: 'requested',
-          concern_enc: await keys.encrypt(trx, id, field('concern_enc', id), body.concern.trim()),
-          follow_up_enc: await keys.encrypt(trx, id, field('follow_up_enc', id), body.isFollowUp ? '1' : '0'),
-          counselling,
-          created_at: now,
-          follow_up_of: followUpOf,
-        })
-        .execute();
+      await repo.insertConsultation(trx, {
+        id,
+        patient_id: actor.userId,
+        doctor_id: doctor.user_id,
+        status: 'requested',
+        concern_enc: await keys.encrypt(trx, id, field('concern_enc', id), body.concern.trim()),
+        follow_up_enc: await keys.encrypt(trx, id, field('follow_up_enc', id), body.isFollowUp ? '1' : '0'),
+        counselling,
+        created_at: now,
+        follow_up_of: followUpOf,
+      });
       await this.deps.notices.create(trx, doctor.user_id, 'consultation.requested', { consultationId: id });
       await appendAudit(
         trx,
@@ -298,19 +289,15 @@ export class ConsultationService {
       if (!from.includes(row.status)) throw new AppError('CONSULTATION_STATE', { status: row.status });
       const now = clock.now();
       await guard?.(trx, now);
-      await trx
-        .updateTable('consultations')
-        .set({
-          status: to,
-          ...(to === 'active' ? { accepted_at: now } : {}),
-          ...(to === 'ended' || to === 'declined' ? { ended_at: now } : {}),
-          ...(to === 'ended' ? { ended_reason: 'doctor' as const } : {}),
-          ...(reason
-            ? { decline_reason_enc: await keys.encrypt(trx, id, field('decline_reason_enc', id), reason.trim()) }
-            : {}),
-        })
-        .where('id', '=', id)
-        .execute();
+      await repo.updateConsultation(trx, id, {
+        status: to,
+        ...(to === 'active' ? { accepted_at: now } : {}),
+        ...(to === 'ended' || to === 'declined' ? { ended_at: now } : {}),
+        ...(to === 'ended' ? { ended_reason: 'doctor' as const } : {}),
+        ...(reason
+          ? { decline_reason_enc: await keys.encrypt(trx, id, field('decline_reason_enc', id), reason.trim()) }
+          : {}),
+      });
       const noticeKind = `consultation.${to === 'active' ? 'accepted' : to}` as 'consultation.accepted';
       await this.deps.notices.create(trx, row.patient_id, noticeKind, { consultationId: id });
       await appendAudit(
@@ -360,12 +347,7 @@ export class ConsultationService {
     if (!previous || previous.patient_id !== actor.userId) throw new AppError('CONSULTATION_NOT_FOUND');
     if (previous.status !== 'ended') throw new AppError('CONSULTATION_STATE', { status: previous.status });
     // One follow-up at a time: while one is waiting or under way, another would only repeat it to the doctor.
-    const open = await this.deps.db
-      .selectFrom('consultations')
-      .select('id')
-      .where('follow_up_of', '=', id)
-      .where('status', 'in', ['requested', 'active'])
-      .executeTakeFirst();
+    const open = await repo.openFollowUpOf(this.deps.db, id);
     if (open) throw new AppError('FOLLOW_UP_PENDING', { consultationId: open.id });
     return this.request(actor, { doctorId: previous.doctor_id, concern, isFollowUp: true }, meta, id);
   }
@@ -377,49 +359,17 @@ export class ConsultationService {
   async endIdle(idleHours: number): Promise<number> {
     const { db, clock } = this.deps;
     const cutoff = new Date(clock.now().getTime() - idleHours * 3600_000);
-    const idle = await db
-      .selectFrom('consultations')
-      .select('id')
-      .where('status', '=', 'active')
-      .where('accepted_at', '<', cutoff)
-      .where((eb) => eb(eb.fn.coalesce('last_message_at', 'accepted_at'), '<', cutoff))
-      // A consultation whose patient showed signs of risk stays open until the doctor has seen the alert (CON-4).
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('crisis_escalations')
-              .select('crisis_escalations.id')
-              .whereRef('crisis_escalations.consultation_id', '=', 'consultations.id')
-              .where('crisis_escalations.status', '=', 'open'),
-          ),
-        ),
-      )
-      .limit(500)
-      .execute();
+    // A consultation whose patient showed signs of risk stays open until the doctor has seen the alert (CON-4).
+    const idle = await repo.idleSince(db, cutoff, 500);
     let ended = 0;
     for (const { id } of idle) {
       const row = await db.transaction().execute(async (trx) => {
-        const row = await trx
-          .selectFrom('consultations')
-          .selectAll()
-          .where('id', '=', id)
-          .forUpdate()
-          .executeTakeFirst();
+        const row = await repo.lockById(trx, id);
         const last = row ? (row.last_message_at ?? row.accepted_at) : null;
         if (!row || row.status !== 'active' || !last || new Date(last) >= cutoff) return null;
-        const alert = await trx
-          .selectFrom('crisis_escalations')
-          .select('id')
-          .where('consultation_id', '=', id)
-          .where('status', '=', 'open')
-          .executeTakeFirst();
-        if (alert) return null;
+        if (await repo.hasOpenCrisisAlert(trx, id)) return null;
         const now = clock.now();
-        await trx
-          .updateTable('consultations')
-          .set({ status: 'ended', ended_at: now, ended_reason: 'idle' })
-          .where('id', '=', id)
-          .execute();
+        await repo.updateConsultation(trx, id, { status: 'ended', ended_at: now, ended_reason: 'idle' });
         for (const userId of [row.patient_id, row.doctor_id])
           await this.deps.notices.create(trx, userId, 'consultation.ended_idle', { consultationId: id });
         await appendAudit(
@@ -513,11 +463,7 @@ export class ConsultationService {
     const { db, keys } = this.deps;
     const row = await repo.findForParticipant(db, id, actor.userId);
     if (!row) throw new AppError('CONSULTATION_NOT_FOUND');
-    const profile = await db
-      .selectFrom('doctor_profiles')
-      .select(['name', 'practitioner_type'])
-      .where('user_id', '=', row.doctor_id)
-      .executeTakeFirst();
+    const profile = await repo.doctorProfile(db, row.doctor_id);
     const lastRead = await repo.readSeqOf(db, id, actor.userId);
     const patient = await repo.patientOfParticipant(db, id, actor.userId);
     const other = actor.userId === row.doctor_id ? row.patient_id : row.doctor_id;
@@ -948,7 +894,7 @@ export class ConsultationService {
           : [],
       ),
     );
-    if (media.length > 0) await trx.insertInto('consultation_media').values(media).execute();
+    if (media.length > 0) await repo.insertMedia(trx, media);
     const next = new Map<string, WriteHint | null>();
     for (const [id, plan] of plans) {
       const base = plan.base;
@@ -1131,13 +1077,7 @@ export class ConsultationService {
     const { db } = this.deps;
     const row = await repo.findForParticipant(db, id, actor.userId);
     if (!row) throw new AppError('CONSULTATION_NOT_FOUND');
-    const file = await db
-      .selectFrom('consultation_media')
-      .select(['id', 'content_type'])
-      .where('consultation_id', '=', id)
-      .where('seq', '=', seq)
-      .where('variant', '=', variant)
-      .executeTakeFirst();
+    const file = await repo.mediaFileOf(db, id, seq, variant);
     if (!file) throw new AppError('MEDIA_NOT_FOUND');
     return { bytes: await this.deps.media.read(db, id, file.id), contentType: file.content_type };
   }
@@ -1148,16 +1088,7 @@ export class ConsultationService {
     const row = await repo.findForParticipant(db, id, actor.userId);
     if (!row) throw new AppError('CONSULTATION_NOT_FOUND');
     const upTo = Math.min(seq, row.last_seq);
-    await db
-      .insertInto('consultation_reads')
-      .values({ consultation_id: id, user_id: actor.userId, last_read_seq: upTo, updated_at: clock.now() })
-      .onConflict((oc) =>
-        oc.columns(['consultation_id', 'user_id']).doUpdateSet({
-          last_read_seq: (eb) => eb.fn('greatest', [eb.ref('consultation_reads.last_read_seq'), eb.val(upTo)]),
-          updated_at: clock.now(),
-        }),
-      )
-      .execute();
+    await repo.advanceRead(db, id, actor.userId, upTo, clock.now());
     const other = actor.userId === row.doctor_id ? row.patient_id : row.doctor_id;
     await this.deps.bus.publish(userTopic(other), {
       type: 'read',

@@ -5,6 +5,7 @@ import type { Queryable } from '../../db/database.js';
 import type { KeyStore } from '../../crypto/key-store.js';
 import type { BlobStore } from '../../platform/blob-store.js';
 import { AppError } from '../../platform/errors.js';
+import * as repo from './consultations.repo.js';
 import { processPhoto } from '../onboarding/photo-pipeline.js';
 
 /** A processed file ready to be sealed: what is stored is exactly these bytes, never the upload as sent. */
@@ -79,12 +80,8 @@ export class MediaStore {
 
   /** Refuses an upload that would take the consultation's files past their quota. */
   async checkQuota(db: Queryable, consultationId: string, incoming: number): Promise<void> {
-    const row = await db
-      .selectFrom('consultation_media')
-      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('byte_size'), eb.lit(0)).as('total'))
-      .where('consultation_id', '=', consultationId)
-      .executeTakeFirstOrThrow();
-    if (Number(row.total) + incoming > CONSULTATION_MEDIA_QUOTA_BYTES) throw new AppError('MEDIA_QUOTA_EXCEEDED');
+    if ((await repo.mediaBytesOf(db, consultationId)) + incoming > CONSULTATION_MEDIA_QUOTA_BYTES)
+      throw new AppError('MEDIA_QUOTA_EXCEEDED');
   }
 
   /**
@@ -92,24 +89,13 @@ export class MediaStore {
    * the commit), and forgets the uploads that did commit. Run by a recurring job.
    */
   async sweep(db: Queryable, now: Date): Promise<{ removed: number; kept: number }> {
-    const old = await db
-      .selectFrom('media_uploads')
-      .leftJoin('consultation_media', 'consultation_media.id', 'media_uploads.id')
-      .select(['media_uploads.id', 'consultation_media.id as stored'])
-      .where('media_uploads.created_at', '<', new Date(now.getTime() - UPLOAD_SWEEP_AFTER_MS))
-      .limit(1000)
-      .execute();
+    const old = await repo.uploadsBefore(db, new Date(now.getTime() - UPLOAD_SWEEP_AFTER_MS), 1000);
     const orphans = old.filter((u) => u.stored === null).map((u) => u.id);
     for (const id of orphans) await this.blobs.delete(id).catch(() => undefined);
-    if (old.length > 0)
-      await db
-        .deleteFrom('media_uploads')
-        .where(
-          'id',
-          'in',
-          old.map((u) => u.id),
-        )
-        .execute();
+    await repo.forgetUploads(
+      db,
+      old.map((u) => u.id),
+    );
     return { removed: orphans.length, kept: old.length - orphans.length };
   }
 
@@ -124,7 +110,7 @@ export class MediaStore {
       for (const file of files) {
         const id = crypto.randomUUID();
         // Noted before the file exists, so a crash after this point leaves something the sweep can find.
-        await db.insertInto('media_uploads').values({ id, consultation_id: consultationId, created_at: now }).execute();
+        await repo.noteUpload(db, id, consultationId, now);
         const sealed = await this.keys.encrypt(db, consultationId, this.ref(id), file.bytes);
         await this.blobs.put(id, sealed);
         written.push({
@@ -143,7 +129,7 @@ export class MediaStore {
 
   async discard(ids: string[], db?: Queryable): Promise<void> {
     for (const id of ids) await this.blobs.delete(id).catch(() => undefined);
-    if (db && ids.length > 0) await db.deleteFrom('media_uploads').where('id', 'in', ids).execute();
+    if (db) await repo.forgetUploads(db, ids);
   }
 
   async read(db: Queryable, consultationId: string, id: string): Promise<Buffer> {
