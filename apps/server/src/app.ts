@@ -9,8 +9,8 @@ import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { sql } from 'kysely';
 import { createServices, type CoreDeps, type Services } from './services.js';
+import { ping } from './db/database.js';
 import { httpPlatform } from './platform/http.js';
 import { access } from './platform/access.js';
 import { describeError } from './platform/errors.js';
@@ -111,7 +111,7 @@ export async function buildApp(deps: CoreDeps, fastifyOptions: FastifyServerOpti
   app.get('/healthz', { config: { access: access.public }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { config: { access: access.public }, schema: { hide: true } }, async (_req, reply) => {
     try {
-      await sql`select 1`.execute(deps.db);
+      await ping(deps.db);
       return { status: 'ready' };
     } catch {
       return reply.code(503).send({ status: 'database unavailable' });

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { AppError } from '../platform/errors.js';
 import type { Queryable } from '../db/database.js';
 import { open, seal } from './aead.js';
+import * as repo from './key-store.repo.js';
 
 const FORMAT_V1 = 0x01;
 
@@ -92,27 +93,11 @@ export class KeyStore {
 
   /** The subject's current data key, creating version 1 on first use (inside the caller's transaction). */
   async currentKey(db: Queryable, subjectId: string): Promise<{ version: number; key: Buffer }> {
-    const row = await db
-      .selectFrom('subject_keys')
-      .select(['version', 'wrapped_key'])
-      .where('subject_id', '=', subjectId)
-      .orderBy('version', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const row = await repo.findCurrentKey(db, subjectId);
     if (row) return { version: row.version, key: this.unwrap(subjectId, row.version, row.wrapped_key) };
-    const tomb = await db
-      .selectFrom('key_tombstones')
-      .select('subject_id')
-      .where('subject_id', '=', subjectId)
-      .executeTakeFirst();
-    if (tomb) throw new AppError('DATA_ERASED');
+    if (await repo.hasTombstone(db, subjectId)) throw new AppError('DATA_ERASED');
     const key = crypto.randomBytes(32);
-    const inserted = await db
-      .insertInto('subject_keys')
-      .values({ subject_id: subjectId, version: 1, wrapped_key: seal(this.kek, key, wrapAad(subjectId, 1)) })
-      .onConflict((oc) => oc.doNothing())
-      .returning('version')
-      .executeTakeFirst();
+    const inserted = await repo.insertFirstKey(db, subjectId, seal(this.kek, key, wrapAad(subjectId, 1)));
     // Someone else created it concurrently: use theirs.
     return inserted ? { version: 1, key } : this.currentKey(db, subjectId);
   }
@@ -125,12 +110,7 @@ export class KeyStore {
   async decrypt(db: Queryable, subjectId: string, ref: FieldRef, blob: Buffer): Promise<Buffer> {
     if (blob.readUInt8(0) !== FORMAT_V1) throw new Error('unknown ciphertext format');
     const version = blob.readUInt32BE(1);
-    const row = await db
-      .selectFrom('subject_keys')
-      .select('wrapped_key')
-      .where('subject_id', '=', subjectId)
-      .where('version', '=', version)
-      .executeTakeFirst();
+    const row = await repo.findWrappedKey(db, subjectId, version);
     if (!row) throw new AppError('DATA_ERASED');
     return open(this.unwrap(subjectId, version, row.wrapped_key), blob.subarray(5), fieldAad(ref));
   }
@@ -142,11 +122,6 @@ export class KeyStore {
   /** Crypto-shredding: remove every key of the subject and remember that we did (re-applied after restores). */
   async destroy(db: Queryable, subjectId: string, reason: string): Promise<void> {
     for (const id of [...this.unwrapped.keys()]) if (id.startsWith(`${subjectId}:`)) this.unwrapped.delete(id);
-    await db.deleteFrom('subject_keys').where('subject_id', '=', subjectId).execute();
-    await db
-      .insertInto('key_tombstones')
-      .values({ subject_id: subjectId, reason })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
+    await repo.destroyKeys(db, subjectId, reason);
   }
 }

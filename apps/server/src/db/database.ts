@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, Transaction } from 'kysely';
+import { Kysely, PostgresDialect, sql, Transaction } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.js';
 import { preparingPool } from './prepared.js';
@@ -17,4 +17,9 @@ export function createDb(connectionString: string, max = 10, onIdleError?: (err:
   // process; the pool replaces it on next use.
   pool.on('error', (err) => onIdleError?.(err));
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
+}
+
+/** Nothing: resolves once the database answers a trivial query (the readiness probe), rejects if it cannot. */
+export async function ping(db: Queryable): Promise<void> {
+  await sql`select 1`.execute(db);
 }

@@ -1,4 +1,5 @@
 import type { JobDefinition } from './jobs.js';
+import * as repo from './retention.repo.js';
 
 /** SEC-2: sign-in codes are kept 24 hours (rate limits look back one day), then deleted. */
 export const purgeOtpChallenges: JobDefinition = {
@@ -6,8 +7,8 @@ export const purgeOtpChallenges: JobDefinition = {
   cron: '17 * * * *',
   async handle(_data, { db, clock, log }) {
     const cutoff = new Date(clock.now().getTime() - 24 * 3600_000);
-    const res = await db.deleteFrom('otp_challenges').where('created_at', '<', cutoff).executeTakeFirst();
-    log.info({ removed: Number(res.numDeletedRows) }, 'purged expired sign-in codes');
+    const removed = await repo.deleteOtpChallengesBefore(db, cutoff);
+    log.info({ removed }, 'purged expired sign-in codes');
   },
 };
 
@@ -17,11 +18,8 @@ export const purgeEndedSessions: JobDefinition = {
   cron: '23 3 * * *',
   async handle(_data, { db, clock, log }) {
     const cutoff = new Date(clock.now().getTime() - 30 * 86_400_000);
-    const res = await db
-      .deleteFrom('sessions')
-      .where((eb) => eb.or([eb('revoked_at', '<', cutoff), eb('absolute_expires_at', '<', cutoff)]))
-      .executeTakeFirst();
-    log.info({ removed: Number(res.numDeletedRows) }, 'purged ended sessions');
+    const removed = await repo.deleteSessionsEndedBefore(db, cutoff);
+    log.info({ removed }, 'purged ended sessions');
   },
 };
 

@@ -7,6 +7,7 @@ import { access } from '../../platform/access.js';
 import { requestMeta, requireActor } from '../../platform/http.js';
 import type { Clock } from '../../platform/clock.js';
 import { appendAudit, verifyAuditChain } from './audit.js';
+import * as repo from './audit.repo.js';
 
 const tags = ['audit'];
 const auditors = access.staff(['security_officer', 'privacy_officer']);
@@ -27,12 +28,7 @@ export async function auditRoutes(fastify: FastifyInstance, opts: { db: Db; cloc
       },
     },
     async (req) => {
-      const rows = await db
-        .selectFrom('audit_log')
-        .select(['id', 'at', 'actor_id', 'action', 'subject_id', 'purpose', 'hash'])
-        .orderBy('id', 'desc')
-        .limit(req.query.limit ?? 50)
-        .execute();
+      const rows = await repo.listLatest(db, req.query.limit ?? 50);
       return {
         entries: rows.map((r) => ({
           id: r.id,

@@ -1,8 +1,7 @@
 import crypto from 'node:crypto';
-import { sql } from 'kysely';
 import type { Db, Queryable } from '../../db/database.js';
-import { preparedAs } from '../../db/prepared.js';
 import type { AuditAction } from './audit-actions.js';
+import * as repo from './audit.repo.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -76,14 +75,9 @@ export async function appendAuditEntries(
   events: AuditEvent[],
   now: Date = new Date(),
 ): Promise<number[]> {
-  await sql`select pg_advisory_xact_lock(hashtext('anxin.audit'))`.execute(trx);
-  const last = await trx
-    .selectFrom('audit_log')
-    .select(['id', 'hash'])
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  const anchor = last ? null : await trx.selectFrom('audit_anchor').selectAll().executeTakeFirst();
+  await repo.lockChain(trx);
+  const last = await repo.findLastEntry(trx);
+  const anchor = last ? null : await repo.findAnchor(trx);
   let id = last ? last.id + 1 : anchor ? anchor.last_removed_id + 1 : 1;
   let prevHash = last ? last.hash : anchor ? anchor.last_removed_hash : GENESIS_HASH;
   // Millisecond precision so the stored value round-trips exactly through JavaScript dates.
@@ -104,12 +98,7 @@ export async function appendAuditEntries(
     prevHash = entryHash(fields);
     return { ...fields, details: JSON.stringify(fields.details), hash: prevHash };
   });
-  // (11 parameters a row: well below PostgreSQL's 65,535 per statement)
-  for (let i = 0; i < rows.length; i += 1000)
-    await trx
-      .insertInto('audit_log')
-      .values(rows.slice(i, i + 1000))
-      .execute();
+  await repo.insertEntries(trx, rows);
   return rows.map((r) => r.id);
 }
 
@@ -125,49 +114,24 @@ export interface ChainVerification {
 }
 
 /**
- * One page of the chain in id order from `fromId`, as the verifier needs it: `at` already in the ISO-8601 form the
- * body uses and `details` as JSON text, so no dates or row objects are built for them.
- */
-function chainPage(db: Db, fromId: number, limit: number) {
-  return sql<{
-    id: number;
-    at: string;
-    actor_id: string | null;
-    actor_role: string | null;
-    action: string;
-    subject_id: string | null;
-    purpose: string | null;
-    request_id: string | null;
-    details: string;
-    prev_hash: string;
-    hash: string;
-  }>`${sql.raw(preparedAs('audit.chain-page'))}
-    select id, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at, actor_id, actor_role, action,
-      subject_id, purpose, request_id, details::text as details, prev_hash, hash
-    from audit_log where id >= ${fromId} order by id limit ${limit}`
-    .execute(db)
-    .then((r) => r.rows);
-}
-
-/**
  * Walk the chain from the retention anchor (or genesis) and name the first entry that does not fit. Keyset pages,
  * the next one read while this one is checked; each entry's body is rebuilt from its stored fields and hashed.
  */
 export async function verifyAuditChain(db: Db, pageSize = 5000): Promise<ChainVerification> {
-  const anchor = await db.selectFrom('audit_anchor').selectAll().executeTakeFirst();
+  const anchor = await repo.findAnchor(db);
   let expectedId = anchor ? anchor.last_removed_id + 1 : 1;
   let prevHash = anchor ? anchor.last_removed_hash : GENESIS_HASH;
   let checked = 0;
-  const first = await db.selectFrom('audit_log').select('id').orderBy('id').limit(1).executeTakeFirst();
+  const first = await repo.findFirstEntryId(db);
   if (first && first.id < expectedId)
     return { ok: false, checked, firstBroken: { id: first.id, reason: 'entry before the retention anchor' } };
   if (first && first.id > expectedId)
     return { ok: false, checked, firstBroken: { id: first.id, reason: `entries before ${first.id} are missing` } };
-  let next = chainPage(db, expectedId, pageSize);
+  let next = repo.chainPage(db, expectedId, pageSize);
   for (;;) {
     const rows = await next;
     if (rows.length === pageSize) {
-      next = chainPage(db, rows[rows.length - 1]!.id + 1, pageSize);
+      next = repo.chainPage(db, rows[rows.length - 1]!.id + 1, pageSize);
       // (a page still being read when a broken entry ends the walk must not become an unhandled rejection)
       next.catch(() => undefined);
     }
@@ -193,27 +157,11 @@ export async function verifyAuditChain(db: Db, pageSize = 5000): Promise<ChainVe
  */
 export async function purgeAuditBefore(db: Db, cutoff: Date): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(hashtext('anxin.audit'))`.execute(trx);
-    const lastOld = await trx
-      .selectFrom('audit_log')
-      .select(['id', 'hash'])
-      .where('at', '<', cutoff)
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    await repo.lockChain(trx);
+    const lastOld = await repo.findLastEntryBefore(trx, cutoff);
     if (!lastOld) return 0;
-    await sql`select set_config('anxin.audit_retention', 'on', true)`.execute(trx);
-    const removed = await trx.deleteFrom('audit_log').where('id', '<=', lastOld.id).executeTakeFirst();
-    await sql`select set_config('anxin.audit_retention', 'off', true)`.execute(trx);
-    await trx
-      .insertInto('audit_anchor')
-      .values({ last_removed_id: lastOld.id, last_removed_hash: lastOld.hash })
-      .onConflict((oc) =>
-        oc
-          .column('singleton')
-          .doUpdateSet({ last_removed_id: lastOld.id, last_removed_hash: lastOld.hash, updated_at: new Date() }),
-      )
-      .execute();
-    return Number(removed.numDeletedRows);
+    const removed = await repo.deleteEntriesThrough(trx, lastOld.id);
+    await repo.saveAnchor(trx, lastOld, new Date());
+    return removed;
   });
 }

@@ -1,5 +1,41 @@
+import { sql, type Insertable } from 'kysely';
 import type { Queryable } from '../../db/database.js';
+import type { ConsentsTable, PolicyVersionsTable } from '../../db/schema.js';
 
+/** Nothing: takes the transaction-scoped advisory lock that serialises publishing a policy version. */
+export async function lockPublishing(trx: Queryable): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext('anxin.policy'))`.execute(trx);
+}
+
+/** Nothing: inserts a published policy version. */
+export async function insertPolicyVersion(trx: Queryable, row: Insertable<PolicyVersionsTable>): Promise<void> {
+  await trx.insertInto('policy_versions').values(row).execute();
+}
+
+/** Nothing: inserts a consent record. */
+export async function insertConsent(trx: Queryable, row: Insertable<ConsentsTable>): Promise<void> {
+  await trx.insertInto('consents').values(row).execute();
+}
+
+/** The number of consents marked withdrawn: the user's active sensitive consents for `purpose`, as of `now`. */
+export async function withdrawSensitiveConsents(
+  trx: Queryable,
+  userId: string,
+  purpose: NonNullable<ConsentsTable['purpose']>,
+  now: Date,
+): Promise<number> {
+  const res = await trx
+    .updateTable('consents')
+    .set({ withdrawn_at: now })
+    .where('user_id', '=', userId)
+    .where('kind', '=', 'sensitive')
+    .where('purpose', '=', purpose)
+    .where('withdrawn_at', 'is', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
+/** The newest version whose effective time has come, if any. */
 export function findEffectivePolicy(db: Queryable, now: Date) {
   return db
     .selectFrom('policy_versions')
@@ -10,10 +46,12 @@ export function findEffectivePolicy(db: Queryable, now: Date) {
     .executeTakeFirst();
 }
 
+/** The newest published version (in effect or pending), if any. */
 export function findLatestPolicy(db: Queryable) {
   return db.selectFrom('policy_versions').selectAll().orderBy('version', 'desc').limit(1).executeTakeFirst();
 }
 
+/** The version and time of the user's newest policy consent, if any. */
 export function findLatestPolicyConsent(db: Queryable, userId: string) {
   return db
     .selectFrom('consents')
@@ -25,6 +63,7 @@ export function findLatestPolicyConsent(db: Queryable, userId: string) {
     .executeTakeFirst();
 }
 
+/** Every consent of the user, newest first, with the effective time of the policy version it was given for. */
 export function listConsentsForUser(db: Queryable, userId: string) {
   return db
     .selectFrom('consents')
@@ -47,6 +86,7 @@ export function listConsentsForUser(db: Queryable, userId: string) {
     .execute();
 }
 
+/** The purpose and text version of each of the user's sensitive consents that is not withdrawn. */
 export function listActiveSensitivePurposes(db: Queryable, userId: string) {
   return db
     .selectFrom('consents')

@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import { sql } from 'kysely';
 import type {
   ConsentProof,
   Locale,
@@ -43,7 +42,7 @@ export class PolicyService {
   async ensurePublished(): Promise<{ version: number; published: boolean }> {
     const draft = generatePolicy(this.deps.operator);
     return this.deps.db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(hashtext('anxin.policy'))`.execute(trx);
+      await repo.lockPublishing(trx);
       const latest = await repo.findLatestPolicy(trx);
       if (latest && latest.sha256_zh === sha256Hex(draft.zh.text) && latest.sha256_en === sha256Hex(draft.en.text)) {
         return { version: latest.version, published: false };
@@ -51,23 +50,20 @@ export class PolicyService {
       const now = this.deps.clock.now();
       const version = (latest?.version ?? 0) + 1;
       const effectiveAt = latest ? new Date(now.getTime() + POLICY_NOTICE_DAYS * 86_400_000) : now;
-      await trx
-        .insertInto('policy_versions')
-        .values({
-          version,
-          published_at: now,
-          effective_at: effectiveAt,
-          title_zh: draft.zh.title,
-          title_en: draft.en.title,
-          summary_zh: draft.zh.summary,
-          summary_en: draft.en.summary,
-          text_zh: draft.zh.text,
-          text_en: draft.en.text,
-          sha256_zh: sha256Hex(draft.zh.text),
-          sha256_en: sha256Hex(draft.en.text),
-          published_by: null,
-        })
-        .execute();
+      await repo.insertPolicyVersion(trx, {
+        version,
+        published_at: now,
+        effective_at: effectiveAt,
+        title_zh: draft.zh.title,
+        title_en: draft.en.title,
+        summary_zh: draft.zh.summary,
+        summary_en: draft.en.summary,
+        text_zh: draft.zh.text,
+        text_en: draft.en.text,
+        sha256_zh: sha256Hex(draft.zh.text),
+        sha256_en: sha256Hex(draft.en.text),
+        published_by: null,
+      });
       this.cached = null;
       await appendAudit(
         trx,
@@ -157,21 +153,18 @@ export class PolicyService {
     const id = crypto.randomUUID();
     const encrypt = (column: 'ip_enc' | 'user_agent_enc', value: string) =>
       this.deps.keys.encrypt(trx, userId, { table: 'consents', column, rowId: id }, value);
-    await trx
-      .insertInto('consents')
-      .values({
-        id,
-        user_id: userId,
-        kind: what.kind,
-        purpose: what.purpose,
-        version: proof.version,
-        locale: proof.locale,
-        text_sha256: proof.textSha256,
-        accepted_at: now,
-        ip_enc: await encrypt('ip_enc', meta.ip),
-        user_agent_enc: await encrypt('user_agent_enc', meta.userAgent),
-      })
-      .execute();
+    await repo.insertConsent(trx, {
+      id,
+      user_id: userId,
+      kind: what.kind,
+      purpose: what.purpose,
+      version: proof.version,
+      locale: proof.locale,
+      text_sha256: proof.textSha256,
+      accepted_at: now,
+      ip_enc: await encrypt('ip_enc', meta.ip),
+      user_agent_enc: await encrypt('user_agent_enc', meta.userAgent),
+    });
     await appendAudit(
       trx,
       {
@@ -211,6 +204,15 @@ export class PolicyService {
     return active.some((c) => c.purpose === purpose && c.version === SENSITIVE_CONSENTS[purpose].version);
   }
 
+  /**
+   * The purposes the user has an active (not withdrawn) sensitive-information consent for, whatever text version it
+   * was given for (what the account overview shows; `hasSensitiveConsent` is the check for processing).
+   */
+  async sensitiveConsentPurposes(db: Queryable, userId: string): Promise<SensitivePurpose[]> {
+    const active = await repo.listActiveSensitivePurposes(db, userId);
+    return active.flatMap((c) => (c.purpose ? [c.purpose] : []));
+  }
+
   async recordSensitiveConsent(
     userId: string,
     purpose: SensitivePurpose,
@@ -234,15 +236,8 @@ export class PolicyService {
   async withdrawSensitiveConsent(userId: string, purpose: SensitivePurpose, meta: RequestMeta): Promise<void> {
     await this.deps.db.transaction().execute(async (trx) => {
       const now = this.deps.clock.now();
-      const res = await trx
-        .updateTable('consents')
-        .set({ withdrawn_at: now })
-        .where('user_id', '=', userId)
-        .where('kind', '=', 'sensitive')
-        .where('purpose', '=', purpose)
-        .where('withdrawn_at', 'is', null)
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) === 0) throw new AppError('CONSENT_NOT_GIVEN');
+      const withdrawn = await repo.withdrawSensitiveConsents(trx, userId, purpose, now);
+      if (withdrawn === 0) throw new AppError('CONSENT_NOT_GIVEN');
       await appendAudit(
         trx,
         {
