@@ -47,6 +47,21 @@ export function openCallsOf(db: Queryable, userId: string) {
     .execute();
 }
 
+/** Stores a new call; returns nothing. */
+export async function insertCall(trx: Queryable, row: CallRow) {
+  await trx.insertInto('calls').values(row).execute();
+}
+
+/** The ids of the consultation's calls that have not ended. */
+export function openCallsOfConsultation(db: Queryable, consultationId: string) {
+  return db
+    .selectFrom('calls')
+    .select('id')
+    .where('consultation_id', '=', consultationId)
+    .where('state', '<>', 'ended')
+    .execute();
+}
+
 export function lockCall(trx: Queryable, id: string) {
   return trx.selectFrom('calls').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }

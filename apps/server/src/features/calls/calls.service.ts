@@ -292,7 +292,7 @@ export class CallService {
         ended_at: call.endedAt === null ? null : new Date(call.endedAt),
         duration_seconds: 0,
       };
-      await trx.insertInto('calls').values(row).execute();
+      await repo.insertCall(trx, row);
       await appendAudit(
         trx,
         {
@@ -475,12 +475,7 @@ export class CallService {
 
   /** The consultation is no longer active: its open call ends. */
   async consultationClosed(consultationId: string): Promise<void> {
-    const open = await this.deps.db
-      .selectFrom('calls')
-      .select('id')
-      .where('consultation_id', '=', consultationId)
-      .where('state', '<>', 'ended')
-      .execute();
+    const open = await repo.openCallsOfConsultation(this.deps.db, consultationId);
     for (const { id } of open) await this.endBySystem(id, { type: 'close' });
   }
 

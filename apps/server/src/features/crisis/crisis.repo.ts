@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { Queryable } from '../../db/database.js';
 import type { CrisisEscalationsTable } from '../../db/schema.js';
 
@@ -23,6 +23,85 @@ export function unclosedFor(db: Queryable, consultationId: string, lock = false)
     .where('status', '<>', 'closed');
   if (lock) q = q.forUpdate();
   return q.executeTakeFirst();
+}
+
+/** One escalation by id, locked until the transaction ends. */
+export function lockById(db: Queryable, id: string) {
+  return db.selectFrom('crisis_escalations').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+/**
+ * Whether the consultation has an open escalation (detected, not yet acknowledged by its doctor nor closed). An
+ * acknowledged or closed one does not count. Read without a lock.
+ */
+export async function hasOpen(db: Queryable, consultationId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('crisis_escalations')
+    .select('id')
+    .where('consultation_id', '=', consultationId)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  return Boolean(row);
+}
+
+/**
+ * Not executed: the ids of consultations with an open escalation, as a subquery for another feature's query, e.g.
+ * `.where('consultations.id', 'not in', openConsultationIds(db))` (the same rows as NOT EXISTS of an open
+ * escalation, since consultation_id is never null).
+ */
+export function openConsultationIds(db: Queryable) {
+  return db
+    .selectFrom('crisis_escalations')
+    .select('crisis_escalations.consultation_id')
+    .where('crisis_escalations.status', '=', 'open');
+}
+
+/** Opens a new escalation; returns nothing. */
+export async function insert(db: Queryable, escalation: Insertable<CrisisEscalationsTable>) {
+  await db.insertInto('crisis_escalations').values(escalation).execute();
+}
+
+/**
+ * Stores the escalation's updated signal record; with `reopen` an acknowledged escalation goes back to open (the
+ * acknowledgement cleared). Returns nothing.
+ */
+export async function addSignal(db: Queryable, id: string, signalEnc: Buffer, at: Date, reopen: boolean) {
+  await db
+    .updateTable('crisis_escalations')
+    .set({
+      signal_enc: signalEnc,
+      last_signal_at: at,
+      ...(reopen ? { status: 'open' as const, acknowledged_at: null, acknowledged_by: null } : {}),
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Marks the escalation acknowledged by its doctor; returns nothing. */
+export async function markAcknowledged(db: Queryable, id: string, doctorId: string, at: Date) {
+  await db
+    .updateTable('crisis_escalations')
+    .set({ status: 'acknowledged', acknowledged_at: at, acknowledged_by: doctorId })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Records the doctor's hand-over to support with its (encrypted) note; the status stays as it is. Returns nothing. */
+export async function markHandedOver(db: Queryable, id: string, doctorId: string, at: Date, noteEnc: Buffer) {
+  await db
+    .updateTable('crisis_escalations')
+    .set({ handed_over_at: at, handed_over_by: doctorId, handover_note_enc: noteEnc })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Closes the escalation with support's (encrypted) note; returns nothing. */
+export async function markClosed(db: Queryable, id: string, staffId: string, at: Date, noteEnc: Buffer) {
+  await db
+    .updateTable('crisis_escalations')
+    .set({ status: 'closed', closed_at: at, closed_by: staffId, close_note_enc: noteEnc })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** One escalation, only if `doctorId` is the doctor of its consultation. */

@@ -114,15 +114,8 @@ export class CrisisService {
       };
       // A more severe signal after the doctor acknowledged needs their attention again.
       const reopen = existing.status === 'acknowledged' && before.severity === 'concern' && severity === 'acute';
-      await trx
-        .updateTable('crisis_escalations')
-        .set({
-          signal_enc: await keys.encrypt(trx, subject, signalField(existing.id), JSON.stringify(signal)),
-          last_signal_at: message.at,
-          ...(reopen ? { status: 'open' as const, acknowledged_at: null, acknowledged_by: null } : {}),
-        })
-        .where('id', '=', existing.id)
-        .execute();
+      const sealed = await keys.encrypt(trx, subject, signalField(existing.id), JSON.stringify(signal));
+      await repo.addSignal(trx, existing.id, sealed, message.at, reopen);
       await appendAudit(
         trx,
         {
@@ -152,17 +145,14 @@ export class CrisisService {
       lastSeq: hit.seq,
       hits: [hit],
     };
-    await trx
-      .insertInto('crisis_escalations')
-      .values({
-        id,
-        consultation_id: subject,
-        status: 'open',
-        signal_enc: await keys.encrypt(trx, subject, signalField(id), JSON.stringify(signal)),
-        created_at: message.at,
-        last_signal_at: message.at,
-      })
-      .execute();
+    await repo.insert(trx, {
+      id,
+      consultation_id: subject,
+      status: 'open',
+      signal_enc: await keys.encrypt(trx, subject, signalField(id), JSON.stringify(signal)),
+      created_at: message.at,
+      last_signal_at: message.at,
+    });
     await appendAudit(
       trx,
       {
@@ -245,11 +235,7 @@ export class CrisisService {
     now: Date,
     details: Record<string, string | number | boolean>,
   ) {
-    await trx
-      .updateTable('crisis_escalations')
-      .set({ status: 'acknowledged', acknowledged_at: now, acknowledged_by: actor.userId })
-      .where('id', '=', escalationId)
-      .execute();
+    await repo.markAcknowledged(trx, escalationId, actor.userId, now);
     await appendAudit(
       trx,
       {
@@ -280,6 +266,16 @@ export class CrisisService {
   };
 
   /**
+   * For the consultations feature (CON-4: an idle consultation is not ended while its patient's alert is unseen):
+   * whether the consultation has an open escalation, i.e. one its doctor has not acknowledged and support has not
+   * closed. Pass the transaction that holds the consultation's row lock to re-check under it (signals of a
+   * consultation are recorded under that lock). Read without locking the escalation. To exclude such consultations
+   * inside a query of consultations, use `openConsultationIds` of crisis.repo.ts as a `not in` subquery.
+   */
+  readonly hasOpenEscalation = (db: Queryable, consultationId: string): Promise<boolean> =>
+    repo.hasOpen(db, consultationId);
+
+  /**
    * The doctor's second step when ending with an unacknowledged alert, in the ending transaction: acknowledge it,
    * or hand it over to support with a note (encrypted under the consultation's key). The escalation then stays open
    * for support, first in their queue, with the note. Both are audited in the same transaction.
@@ -297,20 +293,8 @@ export class CrisisService {
       await this.markAcknowledged(trx, actor, consultationId, escalationId, meta, now, { onEnd: true });
       return;
     }
-    await trx
-      .updateTable('crisis_escalations')
-      .set({
-        handed_over_at: now,
-        handed_over_by: actor.userId,
-        handover_note_enc: await this.deps.keys.encrypt(
-          trx,
-          consultationId,
-          handoverField(escalationId),
-          resolution.note.trim(),
-        ),
-      })
-      .where('id', '=', escalationId)
-      .execute();
+    const note = await this.deps.keys.encrypt(trx, consultationId, handoverField(escalationId), resolution.note.trim());
+    await repo.markHandedOver(trx, escalationId, actor.userId, now, note);
     await appendAudit(
       trx,
       {
@@ -435,25 +419,12 @@ export class CrisisService {
   async close(staff: Actor, id: string, note: string, meta: RequestMeta): Promise<EscalationDetail> {
     const { db, keys, clock } = this.deps;
     await db.transaction().execute(async (trx) => {
-      const row = await trx
-        .selectFrom('crisis_escalations')
-        .selectAll()
-        .where('id', '=', id)
-        .forUpdate()
-        .executeTakeFirst();
+      const row = await repo.lockById(trx, id);
       if (!row) throw new AppError('CRISIS_ESCALATION_NOT_FOUND');
       if (row.status === 'closed') throw new AppError('CRISIS_ESCALATION_CLOSED');
       const now = clock.now();
-      await trx
-        .updateTable('crisis_escalations')
-        .set({
-          status: 'closed',
-          closed_at: now,
-          closed_by: staff.userId,
-          close_note_enc: await keys.encrypt(trx, row.consultation_id, noteField(id), note.trim()),
-        })
-        .where('id', '=', id)
-        .execute();
+      const sealed = await keys.encrypt(trx, row.consultation_id, noteField(id), note.trim());
+      await repo.markClosed(trx, id, staff.userId, now, sealed);
       await appendAudit(
         trx,
         {

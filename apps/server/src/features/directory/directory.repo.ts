@@ -1,5 +1,7 @@
 import type { PractitionerType } from '@anxin/contracts';
+import type { Insertable } from 'kysely';
 import type { Queryable } from '../../db/database.js';
+import type { DoctorProfilesTable } from '../../db/schema.js';
 
 /** LIKE pattern matching `text` anywhere, with its own %, _ and \ taken literally. */
 export const containsPattern = (text: string) => `%${text.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
@@ -52,4 +54,48 @@ export function findAvatarBlob(db: Queryable, id: string) {
     .select('doctor_profiles.avatar_blob_id')
     .where('doctor_profiles.user_id', '=', id)
     .executeTakeFirst();
+}
+
+// ---- writes and reads of onboarding (approval publishes a profile, ONB-6 edits update it) ----------------------
+
+/** The doctor's published profile (its user_id), whatever their account status; undefined if none is live. */
+export function findProfile(db: Queryable, userId: string) {
+  return db.selectFrom('doctor_profiles').select('user_id').where('user_id', '=', userId).executeTakeFirst();
+}
+
+/** What approval publishes: every column of a profile except its key and verification time. */
+export type ProfileFields = Omit<Insertable<DoctorProfilesTable>, 'user_id' | 'verified_at'>;
+
+/** Publishes the doctor's profile, or replaces the one they have, verified at `verifiedAt`; returns nothing. */
+export async function upsertProfile(db: Queryable, userId: string, profile: ProfileFields, verifiedAt: Date) {
+  await db
+    .insertInto('doctor_profiles')
+    .values({ user_id: userId, verified_at: verifiedAt, ...profile })
+    .onConflict((oc) => oc.column('user_id').doUpdateSet({ ...profile, verified_at: verifiedAt }))
+    .execute();
+}
+
+/** Sets expertise and biography (a JSON text) of a live profile; returns how many profiles changed (0 or 1). */
+export async function updateProfileText(
+  db: Queryable,
+  userId: string,
+  fields: { expertise: string[]; biography: string; updated_at: Date },
+): Promise<number> {
+  const res = await db.updateTable('doctor_profiles').set(fields).where('user_id', '=', userId).executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
+/** Sets the avatar of a live profile (nothing happens without one); returns nothing. */
+export async function setProfileAvatar(db: Queryable, userId: string, blobId: string, now: Date) {
+  await db
+    .updateTable('doctor_profiles')
+    .set({ avatar_blob_id: blobId, updated_at: now })
+    .where('user_id', '=', userId)
+    .execute();
+}
+
+/** Removes the doctor's profile from the directory; returns how many profiles were removed (0 or 1). */
+export async function deleteProfile(db: Queryable, userId: string): Promise<number> {
+  const res = await db.deleteFrom('doctor_profiles').where('user_id', '=', userId).executeTakeFirst();
+  return Number(res.numDeletedRows);
 }

@@ -1,5 +1,14 @@
+import type { Insertable, Updateable } from 'kysely';
 import type { Queryable } from '../../db/database.js';
-import type { PhotoColumn } from '../../db/schema.js';
+import type {
+  ApplicationEventsTable,
+  ApplicationStatus,
+  AutomatedDecisionsTable,
+  BlobsTable,
+  DoctorApplicationsTable,
+  PhotoColumn,
+  RevealGrantsTable,
+} from '../../db/schema.js';
 import type { PhotoSlot } from '@anxin/contracts';
 
 export const photoColumn = (slot: PhotoSlot): PhotoColumn => `photo_${slot}` as PhotoColumn;
@@ -20,13 +29,86 @@ export function lockApplicationById(db: Queryable, id: string) {
   return db.selectFrom('doctor_applications').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
-export function findBlobs(db: Queryable, ids: string[]) {
-  if (ids.length === 0) return Promise.resolve([]);
-  return db.selectFrom('blobs').selectAll().where('id', 'in', ids).execute();
+/** Creates the doctor's draft application; does nothing if they already have one (it is then locked and read). */
+export async function insertDraft(db: Queryable, id: string, userId: string, now: Date) {
+  await db
+    .insertInto('doctor_applications')
+    .values({ id, user_id: userId, status: 'draft', updated_at: now })
+    .onConflict((oc) => oc.column('user_id').doNothing())
+    .execute();
 }
 
-export function findThumbOf(db: Queryable, parentId: string) {
-  return db.selectFrom('blobs').selectAll().where('parent_id', '=', parentId).executeTakeFirst();
+/** The columns a saved draft writes (sealed form parts, blind indexes, type, status). */
+export type DraftFields = Pick<
+  Updateable<DoctorApplicationsTable>,
+  | 'basic_enc'
+  | 'id_number_enc'
+  | 'id_number_bidx'
+  | 'practice_cert_enc'
+  | 'practice_cert_bidx'
+  | 'qualification_cert_enc'
+  | 'qualification_cert_bidx'
+  | 'professional_enc'
+  | 'practitioner_type'
+  | 'status'
+  | 'updated_at'
+>;
+
+/** Writes a saved draft into the application; returns nothing. */
+export async function saveDraftFields(db: Queryable, id: string, fields: DraftFields) {
+  await db.updateTable('doctor_applications').set(fields).where('id', '=', id).execute();
+}
+
+/** Sets (or with `blobId` null clears) one photo slot of the application, with its new status; returns nothing. */
+export async function setPhoto(
+  db: Queryable,
+  id: string,
+  column: PhotoColumn,
+  blobId: string | null,
+  status: ApplicationStatus,
+  now: Date,
+) {
+  await db
+    .updateTable('doctor_applications')
+    .set({ [column]: blobId, status, updated_at: now })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Marks the application submitted, counting the submission; returns nothing. */
+export async function markSubmitted(db: Queryable, id: string, now: Date, submissionCount: number) {
+  await db
+    .updateTable('doctor_applications')
+    .set({ status: 'submitted', submitted_at: now, updated_at: now, submission_count: submissionCount })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Records a reviewer's decision as the application's status; returns nothing. */
+export async function markDecided(db: Queryable, id: string, status: ApplicationStatus, now: Date) {
+  await db
+    .updateTable('doctor_applications')
+    .set({ status, decided_at: now, updated_at: now })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Records an automated decision (the pre-check); returns nothing. */
+export async function insertDecision(db: Queryable, decision: Insertable<AutomatedDecisionsTable>) {
+  await db.insertInto('automated_decisions').values(decision).execute();
+}
+
+/** Appends one or more events to applications' timelines; returns nothing. */
+export async function insertEvents(
+  db: Queryable,
+  events: Insertable<ApplicationEventsTable> | Insertable<ApplicationEventsTable>[],
+) {
+  await db.insertInto('application_events').values(events).execute();
+}
+
+/** Records a reviewer's time-limited reveal grant; returns nothing. */
+export async function insertRevealGrant(db: Queryable, grant: Insertable<RevealGrantsTable>) {
+  await db.insertInto('reveal_grants').values(grant).execute();
 }
 
 export function latestPrecheck(db: Queryable, applicationId: string) {
@@ -87,4 +169,60 @@ export function liveGrantFor(db: Queryable, staffId: string, applicationId: stri
     .orderBy('expires_at', 'desc')
     .limit(1)
     .executeTakeFirst();
+}
+
+// ---- users (not a table of onboarding's own; read only) ------------------------------------------------------
+
+/** When the account was registered (the account must exist). */
+export function userCreatedAt(db: Queryable, userId: string) {
+  return db.selectFrom('users').select('created_at').where('id', '=', userId).executeTakeFirstOrThrow();
+}
+
+/** The staff account's id if it has the same phone number (blind index) as the applicant's account, else undefined. */
+export function samePhoneAs(db: Queryable, staffId: string, applicantId: string) {
+  return db
+    .selectFrom('users as s')
+    .innerJoin('users as a', 'a.phone_bidx', 's.phone_bidx')
+    .select('s.id')
+    .where('s.id', '=', staffId)
+    .where('a.id', '=', applicantId)
+    .executeTakeFirst();
+}
+
+// ---- photos: rows of the blobs table (not a table of onboarding's own; PhotoStore writes them) ----------------
+
+/** The blob rows with these ids (none asked, none read). */
+export function findBlobs(db: Queryable, ids: string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('blobs').selectAll().where('id', 'in', ids).execute();
+}
+
+/** One blob row by id. */
+export function findBlob(db: Queryable, id: string) {
+  return db.selectFrom('blobs').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The thumbnail row of a full-size photo. */
+export function findThumbOf(db: Queryable, parentId: string) {
+  return db.selectFrom('blobs').selectAll().where('parent_id', '=', parentId).executeTakeFirst();
+}
+
+/** Stores one blob row (the sealed bytes go to the blob store); returns nothing. */
+export async function insertBlob(db: Queryable, blob: Insertable<BlobsTable>) {
+  await db.insertInto('blobs').values(blob).execute();
+}
+
+/** The ids of a photo's rows: the full-size one and its thumbnail. */
+export async function photoBlobIds(db: Queryable, fullId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('blobs')
+    .select('id')
+    .where((eb) => eb.or([eb('id', '=', fullId), eb('parent_id', '=', fullId)]))
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Deletes the blob rows with these ids; returns nothing. */
+export async function deleteBlobs(db: Queryable, ids: string[]) {
+  await db.deleteFrom('blobs').where('id', 'in', ids).execute();
 }

@@ -24,6 +24,7 @@ import { processPhoto } from './photo-pipeline.js';
 import type { PhotoStore } from './photo.store.js';
 import { reasonLabel } from './review-reasons.js';
 import * as repo from './onboarding.repo.js';
+import * as profiles from '../directory/directory.repo.js';
 
 export type ApplicationRow = Selectable<DoctorApplicationsTable>;
 type Row = ApplicationRow;
@@ -160,17 +161,9 @@ export class OnboardingService {
   async mine(actor: Actor): Promise<MyApplication> {
     const { db } = this.deps;
     const row = await repo.findApplicationByUser(db, actor.userId);
-    const user = await db
-      .selectFrom('users')
-      .select('created_at')
-      .where('id', '=', actor.userId)
-      .executeTakeFirstOrThrow();
+    const user = await repo.userCreatedAt(db, actor.userId);
     const consent = await this.deps.policy.hasSensitiveConsent(actor.userId, 'onboarding');
-    const profile = await db
-      .selectFrom('doctor_profiles')
-      .select('user_id')
-      .where('user_id', '=', actor.userId)
-      .executeTakeFirst();
+    const profile = await profiles.findProfile(db, actor.userId);
     const form: ApplicationForm = row ? await this.readForm(db, row) : {};
     const photos = await this.photoInfo(db, row);
     const { errors, derived } = validateForm(form, beijingToday(this.deps.clock.now()));
@@ -200,11 +193,7 @@ export class OnboardingService {
   private async lockOrCreate(trx: Queryable, userId: string): Promise<Row> {
     const existing = await repo.lockApplicationByUser(trx, userId);
     if (existing) return existing;
-    await trx
-      .insertInto('doctor_applications')
-      .values({ id: crypto.randomUUID(), user_id: userId, status: 'draft', updated_at: this.deps.clock.now() })
-      .onConflict((oc) => oc.column('user_id').doNothing())
-      .execute();
+    await repo.insertDraft(trx, crypto.randomUUID(), userId, this.deps.clock.now());
     return (await repo.lockApplicationByUser(trx, userId))!;
   }
 
@@ -269,23 +258,19 @@ export class OnboardingService {
       };
       const credentialsChanged = !sameCredentials(before, after);
       const status = this.statusAfterEdit(row, credentialsChanged);
-      await trx
-        .updateTable('doctor_applications')
-        .set({
-          basic_enc: await seal('basic_enc', JSON.stringify(basic)),
-          id_number_enc: await seal('id_number_enc', idNumber),
-          id_number_bidx: idNumber ? blindIndex(this.deps.derived.blindIndex, 'resident_id', idNumber) : null,
-          practice_cert_enc: await seal('practice_cert_enc', practiceCertNo),
-          practice_cert_bidx: index('practice_certificate', practiceCertNo),
-          qualification_cert_enc: await seal('qualification_cert_enc', qualificationCertNo),
-          qualification_cert_bidx: index('qualification_certificate', qualificationCertNo),
-          professional_enc: await seal('professional_enc', JSON.stringify(professional)),
-          practitioner_type: practitionerType,
-          status,
-          updated_at: clock.now(),
-        })
-        .where('id', '=', row.id)
-        .execute();
+      await repo.saveDraftFields(trx, row.id, {
+        basic_enc: await seal('basic_enc', JSON.stringify(basic)),
+        id_number_enc: await seal('id_number_enc', idNumber),
+        id_number_bidx: idNumber ? blindIndex(this.deps.derived.blindIndex, 'resident_id', idNumber) : null,
+        practice_cert_enc: await seal('practice_cert_enc', practiceCertNo),
+        practice_cert_bidx: index('practice_certificate', practiceCertNo),
+        qualification_cert_enc: await seal('qualification_cert_enc', qualificationCertNo),
+        qualification_cert_bidx: index('qualification_certificate', qualificationCertNo),
+        professional_enc: await seal('professional_enc', JSON.stringify(professional)),
+        practitioner_type: practitionerType,
+        status,
+        updated_at: clock.now(),
+      });
       await this.auditReopened(trx, actor, row, status, meta);
       // ONB-6: expertise and biography go live at once on a published profile, even while changed credentials
       // are being re-reviewed.
@@ -308,12 +293,12 @@ export class OnboardingService {
       canonicalJson(before.professional?.expertise ?? []) === canonicalJson(expertise) &&
       canonicalJson(biographyOf(before)) === canonicalJson(biography);
     if (unchanged) return;
-    const res = await trx
-      .updateTable('doctor_profiles')
-      .set({ expertise, biography: JSON.stringify(biography), updated_at: this.deps.clock.now() })
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 0) return;
+    const updated = await profiles.updateProfileText(trx, userId, {
+      expertise,
+      biography: JSON.stringify(biography),
+      updated_at: this.deps.clock.now(),
+    });
+    if (updated === 0) return;
     await appendAudit(
       trx,
       {
@@ -341,19 +326,9 @@ export class OnboardingService {
       files.written.push(...saved.files);
       const blobId = saved.id;
       const status = slot === 'avatar' ? row.status : this.statusAfterEdit(row, true);
-      await trx
-        .updateTable('doctor_applications')
-        .set({ [column]: blobId, status, updated_at: clock.now() })
-        .where('id', '=', row.id)
-        .execute();
+      await repo.setPhoto(trx, row.id, column, blobId, status, clock.now());
       if (previous) files.removed.push(...(await this.deps.photos.removeRows(trx, previous)));
-      if (slot === 'avatar') {
-        await trx
-          .updateTable('doctor_profiles')
-          .set({ avatar_blob_id: blobId, updated_at: clock.now() })
-          .where('user_id', '=', actor.userId)
-          .execute();
-      }
+      if (slot === 'avatar') await profiles.setProfileAvatar(trx, actor.userId, blobId, clock.now());
       await appendAudit(
         trx,
         {
@@ -379,11 +354,7 @@ export class OnboardingService {
       if (!row || !row[column]) throw new AppError('PHOTO_NOT_FOUND');
       this.assertEditable(row);
       const status = this.statusAfterEdit(row, slot !== 'avatar');
-      await trx
-        .updateTable('doctor_applications')
-        .set({ [column]: null, status, updated_at: clock.now() })
-        .where('id', '=', row.id)
-        .execute();
+      await repo.setPhoto(trx, row.id, column, null, status, clock.now());
       files.removed.push(...(await this.deps.photos.removeRows(trx, row[column]!)));
       await appendAudit(
         trx,
@@ -457,38 +428,28 @@ export class OnboardingService {
         .createHmac('sha256', this.deps.derived.decisionInputs)
         .update(canonicalJson({ form, photos: Object.fromEntries(photos) }))
         .digest('hex');
-      await trx
-        .insertInto('automated_decisions')
-        .values({
-          id: decisionId,
-          subject_id: actor.userId,
-          kind: 'onboarding_precheck',
-          ref_id: row.id,
-          rule_set_version: PRECHECK_RULE_SET_VERSION,
-          inputs_sha256: inputsSha256,
-          outcome,
-          rules: JSON.stringify(rules),
-          created_at: now,
-        })
-        .execute();
-      await trx
-        .updateTable('doctor_applications')
-        .set({ status: 'submitted', submitted_at: now, updated_at: now, submission_count: row.submission_count + 1 })
-        .where('id', '=', row.id)
-        .execute();
-      await trx
-        .insertInto('application_events')
-        .values([
-          { id: crypto.randomUUID(), application_id: row.id, at: now, kind: 'submitted', actor_id: actor.userId },
-          {
-            id: crypto.randomUUID(),
-            application_id: row.id,
-            at: new Date(now.getTime() + 1),
-            kind: 'prechecked',
-            decision_id: decisionId,
-          },
-        ])
-        .execute();
+      await repo.insertDecision(trx, {
+        id: decisionId,
+        subject_id: actor.userId,
+        kind: 'onboarding_precheck',
+        ref_id: row.id,
+        rule_set_version: PRECHECK_RULE_SET_VERSION,
+        inputs_sha256: inputsSha256,
+        outcome,
+        rules: JSON.stringify(rules),
+        created_at: now,
+      });
+      await repo.markSubmitted(trx, row.id, now, row.submission_count + 1);
+      await repo.insertEvents(trx, [
+        { id: crypto.randomUUID(), application_id: row.id, at: now, kind: 'submitted', actor_id: actor.userId },
+        {
+          id: crypto.randomUUID(),
+          application_id: row.id,
+          at: new Date(now.getTime() + 1),
+          kind: 'prechecked',
+          decision_id: decisionId,
+        },
+      ]);
       await appendAudit(
         trx,
         {

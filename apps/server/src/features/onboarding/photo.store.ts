@@ -4,6 +4,7 @@ import type { KeyStore } from '../../crypto/key-store.js';
 import type { BlobStore } from '../../platform/blob-store.js';
 import { AppError } from '../../platform/errors.js';
 import type { ProcessedImage } from './photo-pipeline.js';
+import * as repo from './onboarding.repo.js';
 
 /**
  * Encrypted photos: the bytes are sealed with the owner's data key (AAD binds the blob id) before they reach the
@@ -34,20 +35,17 @@ export class PhotoStore {
       [thumbId, thumb, 'thumb', fullId],
     ] as const) {
       const sealed = await this.keys.encrypt(db, ownerId, this.ref(id), img.bytes);
-      await db
-        .insertInto('blobs')
-        .values({
-          id,
-          owner_id: ownerId,
-          variant,
-          parent_id: parent,
-          content_type: img.contentType,
-          byte_size: img.bytes.length,
-          width: img.width,
-          height: img.height,
-          sha256: crypto.createHash('sha256').update(sealed).digest('hex'),
-        })
-        .execute();
+      await repo.insertBlob(db, {
+        id,
+        owner_id: ownerId,
+        variant,
+        parent_id: parent,
+        content_type: img.contentType,
+        byte_size: img.bytes.length,
+        width: img.width,
+        height: img.height,
+        sha256: crypto.createHash('sha256').update(sealed).digest('hex'),
+      });
       await this.blobs.put(id, sealed);
     }
     return { id: fullId, files: [fullId, thumbId] };
@@ -59,10 +57,7 @@ export class PhotoStore {
     fullId: string,
     variant: 'full' | 'thumb',
   ): Promise<{ bytes: Buffer; contentType: string }> {
-    const row =
-      variant === 'full'
-        ? await db.selectFrom('blobs').selectAll().where('id', '=', fullId).executeTakeFirst()
-        : await db.selectFrom('blobs').selectAll().where('parent_id', '=', fullId).executeTakeFirst();
+    const row = variant === 'full' ? await repo.findBlob(db, fullId) : await repo.findThumbOf(db, fullId);
     if (!row) throw new AppError('PHOTO_NOT_FOUND');
     const sealed = await this.blobs.get(row.id);
     if (!sealed) throw new AppError('PHOTO_NOT_FOUND');
@@ -77,14 +72,8 @@ export class PhotoStore {
    * deleted by deleteFiles() only after that transaction commits, so a rollback never leaves rows without bytes.
    */
   async removeRows(db: Queryable, fullId: string): Promise<string[]> {
-    const ids = (
-      await db
-        .selectFrom('blobs')
-        .select('id')
-        .where((eb) => eb.or([eb('id', '=', fullId), eb('parent_id', '=', fullId)]))
-        .execute()
-    ).map((r) => r.id);
-    if (ids.length > 0) await db.deleteFrom('blobs').where('id', 'in', ids).execute();
+    const ids = await repo.photoBlobIds(db, fullId);
+    if (ids.length > 0) await repo.deleteBlobs(db, ids);
     return ids;
   }
 

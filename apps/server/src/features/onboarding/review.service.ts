@@ -23,6 +23,7 @@ import type { PhotoStore } from './photo.store.js';
 import { beijingToday, biographyOf, type OnboardingService } from './onboarding.service.js';
 import { REVIEW_REASONS } from './review-reasons.js';
 import * as repo from './onboarding.repo.js';
+import * as profiles from '../directory/directory.repo.js';
 
 const REVEAL_MINUTES = 10;
 
@@ -162,18 +163,15 @@ export class ReviewService {
     const now = clock.now();
     const expiresAt = new Date(now.getTime() + REVEAL_MINUTES * 60_000);
     await db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('reveal_grants')
-        .values({
-          id: crypto.randomUUID(),
-          staff_id: staff.userId,
-          application_id: row.id,
-          fields,
-          purpose: body.purpose,
-          expires_at: expiresAt,
-          created_at: now,
-        })
-        .execute();
+      await repo.insertRevealGrant(trx, {
+        id: crypto.randomUUID(),
+        staff_id: staff.userId,
+        application_id: row.id,
+        fields,
+        purpose: body.purpose,
+        expires_at: expiresAt,
+        created_at: now,
+      });
       await appendAudit(
         trx,
         {
@@ -247,41 +245,28 @@ export class ReviewService {
       if (!row) throw new AppError('APPLICATION_NOT_FOUND');
       if (row.status !== 'submitted') throw new AppError('APPLICATION_NOT_PENDING');
       // Nobody decides on their own application: a staff account with the applicant's phone number is refused.
-      const same = await trx
-        .selectFrom('users as s')
-        .innerJoin('users as a', 'a.phone_bidx', 's.phone_bidx')
-        .select('s.id')
-        .where('s.id', '=', staff.userId)
-        .where('a.id', '=', row.user_id)
-        .executeTakeFirst();
+      const same = await repo.samePhoneAs(trx, staff.userId, row.user_id);
       if (same) throw new AppError('REVIEW_CONFLICT_OF_INTEREST');
       if (body.decision === 'approve') await this.requireApplicantConsent(row.user_id);
       const now = clock.now();
       const status =
         body.decision === 'approve' ? 'approved' : body.decision === 'reject' ? 'rejected' : 'changes_requested';
       const eventId = crypto.randomUUID();
-      await trx
-        .updateTable('doctor_applications')
-        .set({ status, decided_at: now, updated_at: now })
-        .where('id', '=', row.id)
-        .execute();
-      await trx
-        .insertInto('application_events')
-        .values({
-          id: eventId,
-          application_id: row.id,
-          at: now,
-          kind: status,
-          actor_id: staff.userId,
-          reason_code: body.reasonCode,
-          reason_text_enc: await keys.encrypt(
-            trx,
-            row.user_id,
-            { table: 'application_events', column: 'reason_text_enc', rowId: eventId },
-            body.reasonText.trim(),
-          ),
-        })
-        .execute();
+      await repo.markDecided(trx, row.id, status, now);
+      await repo.insertEvents(trx, {
+        id: eventId,
+        application_id: row.id,
+        at: now,
+        kind: status,
+        actor_id: staff.userId,
+        reason_code: body.reasonCode,
+        reason_text_enc: await keys.encrypt(
+          trx,
+          row.user_id,
+          { table: 'application_events', column: 'reason_text_enc', rowId: eventId },
+          body.reasonText.trim(),
+        ),
+      });
       if (status === 'approved') {
         const form = await onboarding.readForm(trx, row);
         const p = form.professional ?? {};
@@ -296,11 +281,7 @@ export class ReviewService {
           biography: JSON.stringify(biographyOf(form)),
           updated_at: now,
         };
-        await trx
-          .insertInto('doctor_profiles')
-          .values({ user_id: row.user_id, verified_at: now, ...profile })
-          .onConflict((oc) => oc.column('user_id').doUpdateSet({ ...profile, verified_at: now }))
-          .execute();
+        await profiles.upsertProfile(trx, row.user_id, profile, now);
         await appendAudit(
           trx,
           {
@@ -316,8 +297,8 @@ export class ReviewService {
       }
       if (status === 'rejected') {
         // A rejected re-review means the platform can no longer vouch for this doctor's current credentials.
-        const removed = await trx.deleteFrom('doctor_profiles').where('user_id', '=', row.user_id).executeTakeFirst();
-        if (Number(removed.numDeletedRows) > 0) {
+        const removed = await profiles.deleteProfile(trx, row.user_id);
+        if (removed > 0) {
           await appendAudit(
             trx,
             {
