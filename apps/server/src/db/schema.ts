@@ -72,6 +72,12 @@ export interface SessionsTable {
   revoked_at: Timestamp | null;
   revoke_reason: string | null;
 }
+/** Wrong authenticator codes of one half-signed-in staff session (migration 0013). */
+export interface StaffTotpFailuresTable {
+  session_id: string;
+  failures: number;
+  last_failed_at: Timestamp;
+}
 export interface PolicyVersionsTable {
   version: number;
   published_at: Timestamp;
@@ -361,6 +367,7 @@ export interface DB {
   staff_enrolments: StaffEnrolmentsTable;
   otp_challenges: OtpChallengesTable;
   sessions: SessionsTable;
+  staff_totp_failures: StaffTotpFailuresTable;
   policy_versions: PolicyVersionsTable;
   consents: ConsentsTable;
   audit_log: AuditLogTable;

@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import { sql } from 'kysely';
 import type {
   AppKind,
   ConsentProof,
@@ -85,25 +84,21 @@ export class IdentityService {
     await db.transaction().execute(async (trx) => {
       // Serialise requests for the same number and the same network (always in this order, so no deadlock) so
       // parallel requests cannot slip under a limit together.
-      await sql`select pg_advisory_xact_lock(hashtextextended(encode(${phoneBidx}::bytea, 'hex'), 0))`.execute(trx);
-      await sql`select pg_advisory_xact_lock(hashtextextended(encode(${ipBidx}::bytea, 'hex'), 1))`.execute(trx);
+      await repo.lockCodeRequests(trx, phoneBidx, ipBidx);
       const now = clock.now();
       const history = await repo.recentCodeSends(trx, phoneBidx, ipBidx, new Date(now.getTime() - 86_400_000));
       const verdict = decideOtpSend(history, now.getTime());
       if (!verdict.allowed) throw new AppError(verdict.code, { seconds: verdict.retryAfterSeconds });
       const id = crypto.randomUUID();
-      await trx
-        .insertInto('otp_challenges')
-        .values({
-          id,
-          app: input.app,
-          phone_bidx: phoneBidx,
-          ip_bidx: ipBidx,
-          code_hash: hashOtp(this.deps.derived.otp, id, code),
-          created_at: now,
-          expires_at: new Date(now.getTime() + OTP_RULES.ttlSeconds * 1000),
-        })
-        .execute();
+      await repo.insertChallenge(trx, {
+        id,
+        app: input.app,
+        phone_bidx: phoneBidx,
+        ip_bidx: ipBidx,
+        code_hash: hashOtp(this.deps.derived.otp, id, code),
+        created_at: now,
+        expires_at: new Date(now.getTime() + OTP_RULES.ttlSeconds * 1000),
+      });
     });
     try {
       await this.deps.sms.send({ to: phone, purpose: 'sign_in', code });
@@ -140,11 +135,7 @@ export class IdentityService {
       const given = hashOtp(this.deps.derived.otp, challenge.id, input.code.trim());
       if (!crypto.timingSafeEqual(expected, given)) {
         const attempts = challenge.wrong_attempts + 1;
-        await trx
-          .updateTable('otp_challenges')
-          .set({ wrong_attempts: attempts })
-          .where('id', '=', challenge.id)
-          .execute();
+        await repo.setWrongAttempts(trx, challenge.id, attempts);
         const existing = await repo.findUserByPhone(trx, input.app, phoneBidx);
         await appendAudit(
           trx,
@@ -163,7 +154,7 @@ export class IdentityService {
           error: left > 0 ? new AppError('OTP_INVALID', { attemptsLeft: left }) : new AppError('OTP_LOCKED'),
         } as const;
       }
-      await trx.updateTable('otp_challenges').set({ consumed_at: now }).where('id', '=', challenge.id).execute();
+      await repo.consumeChallenge(trx, challenge.id, now);
 
       let user = await repo.findUserByPhone(trx, input.app, phoneBidx);
       if (input.app === 'staff' && !user) return { error: new AppError('STAFF_NOT_FOUND') } as const;
@@ -171,16 +162,13 @@ export class IdentityService {
       let userId: string;
       if (!user) {
         userId = crypto.randomUUID();
-        await trx
-          .insertInto('users')
-          .values({
-            id: userId,
-            app: input.app,
-            phone_bidx: phoneBidx,
-            phone_enc: await this.deps.keys.encrypt(trx, userId, phoneRef(userId), phone),
-            created_at: now,
-          })
-          .execute();
+        await repo.insertUser(trx, {
+          id: userId,
+          app: input.app,
+          phone_bidx: phoneBidx,
+          phone_enc: await this.deps.keys.encrypt(trx, userId, phoneRef(userId), phone),
+          created_at: now,
+        });
         await appendAudit(
           trx,
           {
@@ -246,22 +234,19 @@ export class IdentityService {
     const id = crypto.randomUUID();
     const life = this.lifetimes(app, stage, keep && app !== 'staff');
     const ref = (column: string) => ({ table: 'sessions', column, rowId: id });
-    await trx
-      .insertInto('sessions')
-      .values({
-        id,
-        user_id: userId,
-        token_hash: hash,
-        stage,
-        keep_signed_in: keep && app !== 'staff',
-        created_at: now,
-        last_seen_at: now,
-        idle_timeout_seconds: life.idle,
-        absolute_expires_at: new Date(now.getTime() + life.absolute * 1000),
-        user_agent_enc: await this.deps.keys.encrypt(trx, userId, ref('user_agent_enc'), meta.userAgent.slice(0, 512)),
-        ip_enc: await this.deps.keys.encrypt(trx, userId, ref('ip_enc'), meta.ip),
-      })
-      .execute();
+    await repo.insertSession(trx, {
+      id,
+      user_id: userId,
+      token_hash: hash,
+      stage,
+      keep_signed_in: keep && app !== 'staff',
+      created_at: now,
+      last_seen_at: now,
+      idle_timeout_seconds: life.idle,
+      absolute_expires_at: new Date(now.getTime() + life.absolute * 1000),
+      user_agent_enc: await this.deps.keys.encrypt(trx, userId, ref('user_agent_enc'), meta.userAgent.slice(0, 512)),
+      ip_enc: await this.deps.keys.encrypt(trx, userId, ref('ip_enc'), meta.ip),
+    });
     return { token, maxAgeSeconds: keep && app !== 'staff' && stage === 'active' ? life.absolute : null };
   }
 
@@ -274,17 +259,12 @@ export class IdentityService {
     const idleDeadline = new Date(row.last_seen_at).getTime() + row.idle_timeout_seconds * 1000;
     if (row.revoked_at || row.status !== 'active') return 'expired';
     if (now.getTime() >= idleDeadline || now >= new Date(row.absolute_expires_at)) {
-      await db
-        .updateTable('sessions')
-        .set({ revoked_at: now, revoke_reason: 'expired' })
-        .where('id', '=', row.sessionId)
-        .where('revoked_at', 'is', null)
-        .execute();
+      await repo.expireSession(db, row.sessionId, now);
       return 'expired';
     }
     // Touch at most once a minute: idle expiry needs no finer grain, and it keeps reads cheap.
     if (now.getTime() - new Date(row.last_seen_at).getTime() > 60_000) {
-      await db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', row.sessionId).execute();
+      await repo.touchSession(db, row.sessionId, now);
     }
     const roles = row.app === 'staff' ? (await repo.listRoles(db, row.userId)).map((r) => r.role) : [];
     return { userId: row.userId, app: row.app, roles, sessionId: row.sessionId, stage: row.stage, locale: row.locale };
@@ -293,11 +273,7 @@ export class IdentityService {
   async signOut(actor: Actor, meta: RequestMeta): Promise<void> {
     await this.deps.db.transaction().execute(async (trx) => {
       const now = this.deps.clock.now();
-      await trx
-        .updateTable('sessions')
-        .set({ revoked_at: now, revoke_reason: 'signed_out' })
-        .where('id', '=', actor.sessionId)
-        .execute();
+      await repo.revokeSessionById(trx, actor.sessionId, 'signed_out', now);
       await appendAudit(
         trx,
         {
@@ -349,14 +325,7 @@ export class IdentityService {
     await this.deps.db.transaction().execute(async (trx) => {
       const now = this.deps.clock.now();
       // Ownership is part of the WHERE: a user can only ever revoke their own sessions.
-      const res = await trx
-        .updateTable('sessions')
-        .set({ revoked_at: now, revoke_reason: 'revoked_by_user' })
-        .where('id', '=', sessionId)
-        .where('user_id', '=', actor.userId)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) === 0) throw new AppError('SESSION_NOT_FOUND');
+      if (!(await repo.revokeOwnSession(trx, sessionId, actor.userId, now))) throw new AppError('SESSION_NOT_FOUND');
       await appendAudit(
         trx,
         {
@@ -377,13 +346,7 @@ export class IdentityService {
     const ids: string[] = [];
     const count = await this.deps.db.transaction().execute(async (trx) => {
       const now = this.deps.clock.now();
-      let q = trx
-        .updateTable('sessions')
-        .set({ revoked_at: now, revoke_reason: 'revoked_all_by_user' })
-        .where('user_id', '=', actor.userId)
-        .where('revoked_at', 'is', null);
-      if (!includeCurrent) q = q.where('id', '!=', actor.sessionId);
-      const revoked = await q.returning('id').execute();
+      const revoked = await repo.revokeAllOwnSessions(trx, actor.userId, now, includeCurrent ? null : actor.sessionId);
       const count = revoked.length;
       await appendAudit(
         trx,
@@ -397,7 +360,7 @@ export class IdentityService {
         },
         now,
       );
-      ids.push(...revoked.map((r) => r.id));
+      ids.push(...revoked);
       return count;
     });
     await this.endSockets(ids);
@@ -429,13 +392,7 @@ export class IdentityService {
       currentVersion: (await this.deps.policy.currentPolicy()).version,
       needsAcceptance: false,
     };
-    const sensitive = await db
-      .selectFrom('consents')
-      .select('purpose')
-      .where('user_id', '=', user.id)
-      .where('kind', '=', 'sensitive')
-      .where('withdrawn_at', 'is', null)
-      .execute();
+    const sensitive = await repo.activeSensitiveConsents(db, user.id);
     return {
       id: user.id,
       app: user.app,
@@ -484,7 +441,7 @@ export class IdentityService {
         );
       }
       if (Object.keys(changes).length === 0) return;
-      await trx.updateTable('users').set(changes).where('id', '=', actor.userId).execute();
+      await repo.updateUser(trx, actor.userId, changes);
       await appendAudit(
         trx,
         {

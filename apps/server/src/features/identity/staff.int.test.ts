@@ -119,6 +119,14 @@ describe('staff sign-in and roles', () => {
       .where('subject_id', '=', s.me.id)
       .execute();
     expect(misses).toHaveLength(5);
+    // The lock-out counts on the session's own counter, not on the audit log.
+    const counter = await t.db
+      .selectFrom('staff_totp_failures')
+      .innerJoin('sessions', 'sessions.id', 'staff_totp_failures.session_id')
+      .select(['staff_totp_failures.failures', 'sessions.revoke_reason'])
+      .where('sessions.user_id', '=', s.me.id)
+      .execute();
+    expect(counter).toEqual([{ failures: 5, revoke_reason: 'totp_failures' }]);
   });
 
   it('SEC-1: an authenticator code works once (no replay of the code used at enrolment or sign-in)', async () => {

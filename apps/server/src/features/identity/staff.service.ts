@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import * as OTPAuth from 'otpauth';
-import { sql } from 'kysely';
 import type { StaffRole } from '@anxin/contracts';
 import { maskPhone, normalizeMainlandMobile } from '@anxin/domain';
 import type { Db } from '../../db/database.js';
@@ -72,26 +71,18 @@ export class StaffService {
       const created = !user;
       if (!user) {
         const id = crypto.randomUUID();
-        await trx
-          .insertInto('users')
-          .values({
-            id,
-            app: 'staff',
-            phone_bidx: phoneBidx,
-            phone_enc: await keys.encrypt(trx, id, { table: 'users', column: 'phone_enc', rowId: id }, check.phone),
-            created_at: now,
-          })
-          .execute();
+        await repo.insertUser(trx, {
+          id,
+          app: 'staff',
+          phone_bidx: phoneBidx,
+          phone_enc: await keys.encrypt(trx, id, { table: 'users', column: 'phone_enc', rowId: id }, check.phone),
+          created_at: now,
+        });
         await appendAudit(trx, { action: 'staff.created', ...actor, subjectId: id }, now);
         user = (await repo.findUserById(trx, id))!;
       }
       for (const role of input.roles) {
-        const res = await trx
-          .insertInto('staff_roles')
-          .values({ user_id: user.id, role, granted_by: input.grantedBy })
-          .onConflict((oc) => oc.doNothing())
-          .executeTakeFirst();
-        if (Number(res.numInsertedOrUpdatedRows ?? 0) > 0)
+        if (await repo.grantRole(trx, user.id, role, input.grantedBy))
           await appendAudit(
             trx,
             { action: 'staff.role_granted', ...actor, subjectId: user.id, details: { role } },
@@ -99,33 +90,18 @@ export class StaffService {
           );
       }
       const { token, hash } = newToken();
-      await trx
-        .insertInto('staff_enrolments')
-        .values({
-          user_id: user.id,
-          token_hash: hash,
-          expires_at: new Date(now.getTime() + ENROLMENT_HOURS * 3600_000),
-        })
-        .execute();
+      await repo.insertEnrolment(trx, {
+        user_id: user.id,
+        token_hash: hash,
+        expires_at: new Date(now.getTime() + ENROLMENT_HOURS * 3600_000),
+      });
       await appendAudit(trx, { action: 'staff.enrolment_issued', ...actor, subjectId: user.id }, now);
       return { userId: user.id, created, enrolmentLink: `${this.deps.publicUrl}/admin/enrol#token=${token}` };
     });
   }
 
   private async findEnrolment(token: string) {
-    const row = await this.deps.db
-      .selectFrom('staff_enrolments')
-      .innerJoin('users', 'users.id', 'staff_enrolments.user_id')
-      .select([
-        'staff_enrolments.id',
-        'staff_enrolments.user_id',
-        'staff_enrolments.pending_secret_enc',
-        'staff_enrolments.expires_at',
-        'staff_enrolments.used_at',
-        'users.phone_enc',
-      ])
-      .where('staff_enrolments.token_hash', '=', hashToken(token))
-      .executeTakeFirst();
+    const row = await repo.findEnrolmentByTokenHash(this.deps.db, hashToken(token));
     if (!row || row.used_at || new Date(row.expires_at) <= this.deps.clock.now())
       throw new AppError('ENROLMENT_INVALID');
     return row;
@@ -140,11 +116,7 @@ export class StaffService {
       secret = await keys.decryptText(db, row.user_id, ref, row.pending_secret_enc);
     } else {
       secret = new OTPAuth.Secret({ size: 20 }).base32;
-      await db
-        .updateTable('staff_enrolments')
-        .set({ pending_secret_enc: await keys.encrypt(db, row.user_id, ref, secret) })
-        .where('id', '=', row.id)
-        .execute();
+      await repo.setPendingSecret(db, row.id, await keys.encrypt(db, row.user_id, ref, secret));
     }
     const phone = await keys.decryptText(
       db,
@@ -179,24 +151,10 @@ export class StaffService {
         { table: 'users', column: 'totp_secret_enc', rowId: row.user_id },
         secret,
       );
-      await trx
-        .updateTable('users')
-        .set({ totp_secret_enc: enc, totp_enrolled_at: now, totp_last_step: step })
-        .where('id', '=', row.user_id)
-        .execute();
-      await trx
-        .updateTable('staff_enrolments')
-        .set({ used_at: now, pending_secret_enc: null })
-        .where('id', '=', row.id)
-        .execute();
+      await repo.setTotpSecret(trx, row.user_id, enc, now, step);
+      await repo.markEnrolmentUsed(trx, row.id, now);
       // Any half-signed-in session from before enrolment must sign in again with the new factor.
-      await trx
-        .updateTable('sessions')
-        .set({ revoked_at: now, revoke_reason: 'totp_enrolled' })
-        .where('user_id', '=', row.user_id)
-        .where('stage', '!=', 'active')
-        .where('revoked_at', 'is', null)
-        .execute();
+      await repo.revokePendingSessions(trx, row.user_id, 'totp_enrolled', now);
       await appendAudit(
         trx,
         {
@@ -225,18 +183,7 @@ export class StaffService {
     );
     const step = acceptedStep(secret, code);
     // Each code works once: the step is recorded atomically, so a replayed (or concurrently reused) code fails.
-    const fresh =
-      step !== null &&
-      Number(
-        (
-          await db
-            .updateTable('users')
-            .set({ totp_last_step: step })
-            .where('id', '=', user.id)
-            .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
-            .executeTakeFirst()
-        ).numUpdatedRows,
-      ) > 0;
+    const fresh = step !== null && (await repo.claimTotpStep(db, user.id, step));
     if (!fresh) {
       // Committed on its own: a failed second factor must stay on record even though the request fails.
       const failures = await db.transaction().execute(async (trx) => {
@@ -253,31 +200,17 @@ export class StaffService {
           },
           now,
         );
-        const count = await trx
-          .selectFrom('audit_log')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('action', '=', 'auth.totp_failed')
-          .where(sql<string>`details->>'sessionId'`, '=', actor.sessionId)
-          .executeTakeFirstOrThrow();
+        // The audit entry records the miss; this session's own counter (migration 0013) decides the lock-out.
+        const count = await repo.recordTotpFailure(trx, actor.sessionId, now);
         // Six digits can be guessed: after five misses this half-signed-in session is ended.
-        if (count.n >= MAX_TOTP_FAILURES) {
-          await trx
-            .updateTable('sessions')
-            .set({ revoked_at: now, revoke_reason: 'totp_failures' })
-            .where('id', '=', actor.sessionId)
-            .execute();
-        }
-        return count.n;
+        if (count >= MAX_TOTP_FAILURES) await repo.revokeSessionById(trx, actor.sessionId, 'totp_failures', now);
+        return count;
       });
       throw new AppError(failures >= MAX_TOTP_FAILURES ? 'SESSION_EXPIRED' : 'TOTP_INVALID');
     }
     return db.transaction().execute(async (trx) => {
       const now = clock.now();
-      await trx
-        .updateTable('sessions')
-        .set({ revoked_at: now, revoke_reason: 'second_factor_passed' })
-        .where('id', '=', actor.sessionId)
-        .execute();
+      await repo.revokeSessionById(trx, actor.sessionId, 'second_factor_passed', now);
       const issued = await this.deps.identity.createSession(trx, actor.userId, 'staff', 'active', false, meta);
       await appendAudit(
         trx,

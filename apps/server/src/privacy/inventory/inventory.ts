@@ -606,6 +606,11 @@ export const INVENTORY: Record<string, Record<string, ColumnClass>> = {
     revoked_at: TIME,
     revoke_reason: FLAG,
   },
+  staff_totp_failures: {
+    session_id: ID,
+    failures: none('count of wrong authenticator codes in one session'),
+    last_failed_at: TIME,
+  },
   policy_versions: {
     version: FLAG,
     published_at: TIME,
