@@ -86,7 +86,10 @@ export function createServices(deps: CoreDeps) {
     crisis: {
       openUnacknowledgedEscalation: crisis.openUnacknowledgedEscalation,
       resolveOnEnd: crisis.resolveOnEnd,
+      hasOpenEscalation: crisis.hasOpenEscalation,
+      consultationsWithOpenEscalation: crisis.consultationsWithOpenEscalation,
     },
+    doctors: directory,
   });
   const calls = new CallService({ db: deps.db, clock: deps.clock, bus, notices, config: deps.config.calls });
   return {

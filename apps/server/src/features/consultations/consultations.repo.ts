@@ -365,27 +365,6 @@ export function pageForParticipant(db: Queryable, id: string, userId: string, af
     .execute();
 }
 
-/** An approved doctor whose account is active: who they are and what kind of practitioner (for a new request). */
-export function findActiveDoctor(db: Queryable, doctorId: string) {
-  // (foreign read of doctor_profiles and users, kept here until the directory and identity owners expose it)
-  return db
-    .selectFrom('doctor_profiles')
-    .innerJoin('users', 'users.id', 'doctor_profiles.user_id')
-    .select(['doctor_profiles.user_id', 'doctor_profiles.practitioner_type'])
-    .where('doctor_profiles.user_id', '=', doctorId)
-    .where('users.status', '=', 'active')
-    .executeTakeFirst();
-}
-
-/** The doctor's public name and kind of practice, for a consultation's detail. */
-export function doctorProfile(db: Queryable, doctorId: string) {
-  return db
-    .selectFrom('doctor_profiles')
-    .select(['name', 'practitioner_type'])
-    .where('user_id', '=', doctorId)
-    .executeTakeFirst();
-}
-
 /** Stores a new consultation row. */
 export async function insertConsultation(db: Queryable, row: Insertable<ConsultationsTable>): Promise<void> {
   await db.insertInto('consultations').values(row).execute();
@@ -410,46 +389,21 @@ export function openFollowUpOf(db: Queryable, id: string) {
     .executeTakeFirst();
 }
 
-/**
- * Active consultations without a message since `cutoff` (nor an acceptance since then), leaving out any with an
- * open crisis alert; at most `limit`.
- */
-export function idleSince(db: Queryable, cutoff: Date, limit: number) {
-  return db
+/** Active consultations without a message since `cutoff` (nor an acceptance since then), but those in `except`. */
+export function idleSince(db: Queryable, cutoff: Date, limit: number, except: string[]) {
+  let q = db
     .selectFrom('consultations')
     .select('id')
     .where('status', '=', 'active')
     .where('accepted_at', '<', cutoff)
-    .where((eb) => eb(eb.fn.coalesce('last_message_at', 'accepted_at'), '<', cutoff))
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('crisis_escalations')
-            .select('crisis_escalations.id')
-            .whereRef('crisis_escalations.consultation_id', '=', 'consultations.id')
-            .where('crisis_escalations.status', '=', 'open'),
-        ),
-      ),
-    )
-    .limit(limit)
-    .execute();
+    .where((eb) => eb(eb.fn.coalesce('last_message_at', 'accepted_at'), '<', cutoff));
+  if (except.length > 0) q = q.where('id', 'not in', except);
+  return q.limit(limit).execute();
 }
 
 /** One consultation, locked for update (for a check that must hold until commit). */
 export function lockById(db: Queryable, id: string) {
   return db.selectFrom('consultations').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-}
-
-/** Whether the consultation has a crisis alert its doctor has not acknowledged yet. */
-export async function hasOpenCrisisAlert(db: Queryable, consultationId: string): Promise<boolean> {
-  // (foreign read of crisis_escalations, kept here until the crisis owner exposes it)
-  const hit = await db
-    .selectFrom('crisis_escalations')
-    .select('id')
-    .where('consultation_id', '=', consultationId)
-    .where('status', '=', 'open')
-    .executeTakeFirst();
-  return hit !== undefined;
 }
 
 /** Stores the file rows of media messages. */

@@ -220,6 +220,7 @@ describe('group commit of messages', () => {
       media: new MediaStore(s.keys, new LocalBlobStore(path.join(t.config.dataDir, 'blobs'))),
       inspectors: [recording],
       crisis: s.crisis,
+      doctors: s.directory,
     });
     const send = (body: string) =>
       service.send(c.patientActor, c.id, { clientId: crypto.randomUUID(), kind: 'text', text: body }, meta);
@@ -275,6 +276,7 @@ describe('group commit of messages', () => {
       media: new MediaStore(s.keys, new LocalBlobStore(path.join(t.config.dataDir, 'blobs'))),
       inspectors: [failing],
       crisis: s.crisis,
+      doctors: s.directory,
     });
     const send = (body: string) =>
       service.send(c.patientActor, c.id, { clientId: crypto.randomUUID(), kind: 'text', text: body }, meta);

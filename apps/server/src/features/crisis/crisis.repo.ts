@@ -44,16 +44,14 @@ export async function hasOpen(db: Queryable, consultationId: string): Promise<bo
   return Boolean(row);
 }
 
-/**
- * Not executed: the ids of consultations with an open escalation, as a subquery for another feature's query, e.g.
- * `.where('consultations.id', 'not in', openConsultationIds(db))` (the same rows as NOT EXISTS of an open
- * escalation, since consultation_id is never null).
- */
-export function openConsultationIds(db: Queryable) {
-  return db
+/** The consultations that have an open escalation (normally a handful). */
+export async function consultationsWithOpen(db: Queryable): Promise<string[]> {
+  const rows = await db
     .selectFrom('crisis_escalations')
-    .select('crisis_escalations.consultation_id')
-    .where('crisis_escalations.status', '=', 'open');
+    .select('consultation_id')
+    .where('status', '=', 'open')
+    .execute();
+  return [...new Set(rows.map((r) => r.consultation_id))];
 }
 
 /** Opens a new escalation; returns nothing. */

@@ -269,11 +269,13 @@ export class CrisisService {
    * For the consultations feature (CON-4: an idle consultation is not ended while its patient's alert is unseen):
    * whether the consultation has an open escalation, i.e. one its doctor has not acknowledged and support has not
    * closed. Pass the transaction that holds the consultation's row lock to re-check under it (signals of a
-   * consultation are recorded under that lock). Read without locking the escalation. To exclude such consultations
-   * inside a query of consultations, use `openConsultationIds` of crisis.repo.ts as a `not in` subquery.
+   * consultation are recorded under that lock). Read without locking the escalation.
    */
   readonly hasOpenEscalation = (db: Queryable, consultationId: string): Promise<boolean> =>
     repo.hasOpen(db, consultationId);
+
+  /** The consultations with an open escalation, which the idle job must leave open (CON-4). */
+  readonly consultationsWithOpenEscalation = (db: Queryable): Promise<string[]> => repo.consultationsWithOpen(db);
 
   /**
    * The doctor's second step when ending with an unacknowledged alert, in the ending transaction: acknowledge it,

@@ -56,6 +56,29 @@ export function findAvatarBlob(db: Queryable, id: string) {
     .executeTakeFirst();
 }
 
+// ---- reads of consultations (a request names a doctor; a consultation shows who the doctor is) ---------------
+
+/** An approved doctor whose account is active: who they are and what kind of practitioner (for a new request). */
+export function findActiveDoctor(db: Queryable, doctorId: string) {
+  // (joins the account's status: a foreign read of users, see FOREIGN_READS)
+  return db
+    .selectFrom('doctor_profiles')
+    .innerJoin('users', 'users.id', 'doctor_profiles.user_id')
+    .select(['doctor_profiles.user_id', 'doctor_profiles.practitioner_type'])
+    .where('doctor_profiles.user_id', '=', doctorId)
+    .where('users.status', '=', 'active')
+    .executeTakeFirst();
+}
+
+/** The doctor's public name and kind of practice, for a consultation's detail. */
+export function nameAndType(db: Queryable, doctorId: string) {
+  return db
+    .selectFrom('doctor_profiles')
+    .select(['name', 'practitioner_type'])
+    .where('user_id', '=', doctorId)
+    .executeTakeFirst();
+}
+
 // ---- writes and reads of onboarding (approval publishes a profile, ONB-6 edits update it) ----------------------
 
 /** The doctor's published profile (its user_id), whatever their account status; undefined if none is live. */

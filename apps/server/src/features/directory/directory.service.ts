@@ -14,6 +14,12 @@ import * as repo from './directory.repo.js';
 export class DirectoryService {
   constructor(private readonly deps: { db: Db; photos: PhotoStore }) {}
 
+  /** An approved doctor whose account is active (id and kind of practice), for a new consultation. */
+  readonly findActive = (doctorId: string) => repo.findActiveDoctor(this.deps.db, doctorId);
+
+  /** The doctor's published name and kind of practice, for a consultation's detail. */
+  readonly nameAndType = (doctorId: string) => repo.nameAndType(this.deps.db, doctorId);
+
   private toPublic(row: Selectable<DoctorProfilesTable>): PublicDoctor {
     const bio = row.biography as Record<string, string | null>;
     return {
