@@ -45,7 +45,7 @@ export async function buildApp(deps: CoreDeps, fastifyOptions: FastifyServerOpti
   const services = createServices(deps);
   const app = Fastify({
     bodyLimit: 64 * 1024,
-    trustProxy: process.env.ANXIN_TRUST_PROXY === '1',
+    trustProxy: config.trustProxy,
     genReqId: () => crypto.randomUUID(),
     ...fastifyOptions,
   });

@@ -28,6 +28,8 @@ export interface Config {
   consultationIdleHours: number;
   webDistDir: string;
   logLevel: string;
+  /** Behind a reverse proxy that sets X-Forwarded-For (ANXIN_TRUST_PROXY=1): client addresses come from it. */
+  trustProxy: boolean;
   /** Crisis signals (CON-4): the lexicon (maintained + ANXIN_CRISIS_LEXICON_FILE) and local crisis lines. */
   crisis: CrisisConfig;
   /** Realtime event fan-out: in this process only (one server), or PostgreSQL LISTEN/NOTIFY (several instances). */
@@ -176,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     consultationIdleHours: intFrom(env, 'ANXIN_CONSULTATION_IDLE_HOURS', 48),
     webDistDir: path.resolve(cwd, env.ANXIN_WEB_DIST ?? 'apps/web/dist'),
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    trustProxy: env.ANXIN_TRUST_PROXY === '1',
     crisis: loadCrisisConfig(env, cwd, ConfigError),
     bus,
     calls: callConfig(env),

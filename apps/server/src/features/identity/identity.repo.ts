@@ -294,14 +294,3 @@ export async function markEnrolmentUsed(db: Queryable, enrolmentId: string, now:
 }
 
 // ---- foreign reads (tables owned by other features) ----
-
-/** Purposes of a user's sensitive-data consents not withdrawn (null purposes included). Foreign read: consents. */
-export function activeSensitiveConsents(db: Queryable, userId: string) {
-  return db
-    .selectFrom('consents')
-    .select('purpose')
-    .where('user_id', '=', userId)
-    .where('kind', '=', 'sensitive')
-    .where('withdrawn_at', 'is', null)
-    .execute();
-}

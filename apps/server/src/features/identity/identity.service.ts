@@ -392,7 +392,7 @@ export class IdentityService {
       currentVersion: (await this.deps.policy.currentPolicy()).version,
       needsAcceptance: false,
     };
-    const sensitive = await repo.activeSensitiveConsents(db, user.id);
+    const sensitiveConsents = await this.deps.policy.sensitiveConsentPurposes(db, user.id);
     return {
       id: user.id,
       app: user.app,
@@ -403,7 +403,7 @@ export class IdentityService {
       createdAt: new Date(user.created_at).toISOString(),
       stage: actor.stage,
       policy: current,
-      sensitiveConsents: sensitive.flatMap((s) => (s.purpose ? [s.purpose] : [])),
+      sensitiveConsents,
       ageBand: (await shared('age_band_enc')) as Me['ageBand'],
       sex: (await shared('sex_enc')) as Me['sex'],
       doctorProfile,
