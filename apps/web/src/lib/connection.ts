@@ -6,6 +6,7 @@
  */
 import { useSyncExternalStore } from 'react';
 import { onApiError } from './api';
+import { realtime } from './realtime/instance';
 
 export type Connection = 'online' | 'connecting' | 'offline';
 
@@ -15,8 +16,6 @@ const PROBE_TIMEOUT_MS = 4_000;
 let browserOnline = typeof navigator === 'undefined' ? true : navigator.onLine;
 /** The last probe's answer; null before the first one. */
 let reachable: boolean | null = null;
-/** The app's sockets by name: open or not (a socket that is not registered does not count). */
-const sockets = new Map<string, boolean>();
 const listeners = new Set<() => void>();
 let state: Connection = compute();
 let timer: number | undefined;
@@ -24,7 +23,8 @@ let probing = false;
 
 function compute(): Connection {
   if (!browserOnline || reachable === false) return 'offline';
-  if (reachable === null || [...sockets.values()].some((open) => !open)) return 'connecting';
+  // The app's WebSocket (lib/realtime) counts while it is meant to be open (signed in), not after sign-out.
+  if (reachable === null || (realtime.running && realtime.getState() !== 'open')) return 'connecting';
   return 'online';
 }
 
@@ -53,15 +53,12 @@ async function probe() {
   update();
 }
 
-/** A socket of the app reports its state; `null` when it is gone for good (signed out, app closed). */
-export function reportSocket(name: string, open: boolean | null): void {
-  if (open === null) sockets.delete(name);
-  else sockets.set(name, open);
-  // A socket that dropped: is it the network, or only the socket?
-  if (open === false) void probe();
-  else if (open) reachable = true;
+// The WebSocket (re)connecting or dropped: is it the network, or only the socket? Open: the server answers.
+realtime.onState((socket) => {
+  if (socket === 'open') reachable = true;
+  else if (realtime.running) void probe();
   update();
-}
+});
 
 function subscribe(listener: () => void) {
   listeners.add(listener);

@@ -1,7 +1,7 @@
 import { ConfigProvider } from 'antd-mobile';
 import enUS from 'antd-mobile/es/locales/en-US';
 import zhCN from 'antd-mobile/es/locales/zh-CN';
-import { Suspense, useEffect } from 'react';
+import { Suspense, useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { ReturnAfterSignIn } from '../../features/directory/ReturnAfterSignIn';
@@ -9,6 +9,7 @@ import { PolicyProvider, usePolicy } from '../../features/policy/PolicyContext';
 import { PrivacyNoticeGate } from '../../features/policy/PrivacyNoticeGate';
 import { SessionProvider, useSession } from '../../features/session/SessionContext';
 import { currentLocale } from '../../lib/i18n';
+import { RealtimeProvider } from '../../lib/realtime';
 import { ConnectionBanner } from '../../ui/mobile/ConnectionBanner';
 import { MobileAppProvider, useMobileApp, type MobileApp as AppName } from '../../ui/mobile/AppContext';
 import { ErrorView, LoadingView } from '../../ui/mobile/StatusViews';
@@ -95,16 +96,32 @@ function AppRoutes() {
   );
 }
 
+/**
+ * The app's one WebSocket (lib/realtime): open while a doctor or patient who may use it (active, policy accepted)
+ * is signed in, closed on sign-out; when the server ends it for the session, the session is looked up again.
+ */
+function Realtime({ children }: { children: ReactNode }) {
+  const { me, refresh } = useSession();
+  const userId = me && me.stage === 'active' && !me.policy.needsAcceptance && me.app !== 'staff' ? me.id : null;
+  return (
+    <RealtimeProvider userId={userId} onSessionEnded={() => void refresh()}>
+      {children}
+    </RealtimeProvider>
+  );
+}
+
 /** The session is only looked up once this device has agreed to some version of the notice. */
 function Session({ app }: { app: AppName }) {
   const { ack } = usePolicy();
   return (
     <SessionProvider app={app} enabled={ack !== null}>
       <PrivacyNoticeGate>
-        {/* Calls ring on every screen of the signed-in app, and a call stays up while the person moves around. */}
-        <CallProvider>
-          <AppRoutes />
-        </CallProvider>
+        <Realtime>
+          {/* Calls ring on every screen of the signed-in app, and a call stays up while the person moves around. */}
+          <CallProvider>
+            <AppRoutes />
+          </CallProvider>
+        </Realtime>
       </PrivacyNoticeGate>
     </SessionProvider>
   );

@@ -9,7 +9,7 @@ import {
   useSyncExternalStore,
   type ReactNode,
 } from 'react';
-import { socketUrl } from '../consultations/model';
+import { useRealtime } from '../../lib/realtime';
 import { useSession } from '../session/SessionContext';
 import { CallOverlay } from './CallOverlay';
 import { CallEngine, openDevices, type CallView } from './engine';
@@ -53,13 +53,14 @@ async function alreadyGranted(video: boolean): Promise<boolean> {
  */
 export function CallProvider({ children }: { children: ReactNode }) {
   const { me } = useSession();
-  // Only a signed-in doctor or patient who accepted the policy has a call socket (one per person signed in).
+  // Only a signed-in doctor or patient who accepted the policy has calls (the app's socket is open for them).
   if (!me || me.stage !== 'active' || me.policy.needsAcceptance || me.app === 'staff') return <>{children}</>;
   return <SignedInCalls key={me.id}>{children}</SignedInCalls>;
 }
 
 function SignedInCalls({ children }: { children: ReactNode }) {
-  const engine = useMemo(() => new CallEngine(socketUrl(window.location)), []);
+  const realtime = useRealtime();
+  const engine = useMemo(() => new CallEngine(realtime), [realtime]);
   useEffect(() => {
     engine.start();
     return () => engine.dispose();

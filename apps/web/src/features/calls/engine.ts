@@ -1,13 +1,21 @@
 /**
- * One device's side of voice and video calls (CON-2): its own WebSocket for signalling (so calls ring wherever the
- * person is in the app), the RTCPeerConnection, the local and remote streams, and what the call screen shows.
+ * One device's side of voice and video calls (CON-2): signalling over the app's one WebSocket (lib/realtime, open
+ * wherever the person is in the signed-in app, so calls ring on every screen), the RTCPeerConnection, the local
+ * and remote streams, and what the call screen shows.
  * Audio and video go from browser to browser (or through the TURN relay), encrypted by DTLS-SRTP; the server only
  * relays the set-up messages. Nothing here records or uploads media.
  */
-import type { CallMedia, CallOutcome, CallServerFrame, DeclineReason, IceConfig, ServerFrame } from '@anxin/contracts';
+import type {
+  CallClientFrame,
+  CallMedia,
+  CallOutcome,
+  CallServerFrame,
+  DeclineReason,
+  IceConfig,
+} from '@anxin/contracts';
 import { callApi } from '../../lib/api';
-import { reportSocket } from '../../lib/connection';
-import { qualityFrom, reconnectDelay, sampleStats, shouldDropVideo, type Quality, type StatsSample } from './model';
+import type { FrameType, Realtime, RealtimeState } from '../../lib/realtime';
+import { qualityFrom, sampleStats, shouldDropVideo, type Quality, type StatsSample } from './model';
 
 export type Phase = 'idle' | 'outgoing' | 'incoming' | 'connecting' | 'connected' | 'reconnecting' | 'ended';
 
@@ -74,12 +82,29 @@ export async function openDevices(video: boolean, facingMode: 'user' | 'environm
   });
 }
 
+/** Every `call.*` frame the server sends (CallServerFrame). */
+const CALL_FRAMES = [
+  'call.created',
+  'call.incoming',
+  'call.ringing',
+  'call.accepted',
+  'call.taken',
+  'call.offer',
+  'call.answer',
+  'call.candidate',
+  'call.restart',
+  'call.resumed',
+  'call.ended',
+  'call.error',
+] as const satisfies readonly CallServerFrame['type'][];
+// Compile-time check that the list above names every call frame.
+type MissingCallFrame = Exclude<CallServerFrame['type'], (typeof CALL_FRAMES)[number]>;
+const allCallFrames: [MissingCallFrame] extends [never] ? true : MissingCallFrame = true;
+void allCallFrames;
+
 export class CallEngine {
   private view: CallView = { ...IDLE };
-  private ws: WebSocket | null = null;
-  private disposed = false;
-  private attempt = 0;
-  private reconnectTimer: number | undefined;
+  private unsubscribe: Array<() => void> = [];
   private pc: RTCPeerConnection | null = null;
   private ice: IceConfig | null = null;
   private pendingCandidates: RTCIceCandidateInit[] = [];
@@ -94,7 +119,7 @@ export class CallEngine {
   private facing: 'user' | 'environment' = 'user';
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly url: string) {}
+  constructor(private readonly realtime: Pick<Realtime, 'subscribe' | 'onState' | 'getState' | 'send' | 'running'>) {}
 
   // ——— subscription (useSyncExternalStore) ———
 
@@ -108,11 +133,17 @@ export class CallEngine {
     for (const l of this.listeners) l();
   }
 
-  // ——— the signalling socket ———
+  // ——— the signalling socket (lib/realtime owns it: opening, reconnecting, the session) ———
 
   start() {
-    this.disposed = false;
-    this.connect();
+    this.stopListening();
+    this.unsubscribe = [
+      ...CALL_FRAMES.map((type: FrameType) =>
+        this.realtime.subscribe(type, (frame) => void this.onFrame(frame as CallServerFrame)),
+      ),
+      this.realtime.onState(this.onSocketState),
+    ];
+    this.set({ socketUp: this.realtime.getState() === 'open' });
     window.addEventListener('online', this.onNetworkChange);
     (navigator as Navigator & { connection?: EventTarget }).connection?.addEventListener?.(
       'change',
@@ -122,8 +153,6 @@ export class CallEngine {
   }
 
   dispose() {
-    this.disposed = true;
-    window.clearTimeout(this.reconnectTimer);
     window.removeEventListener('online', this.onNetworkChange);
     (navigator as Navigator & { connection?: EventTarget }).connection?.removeEventListener?.(
       'change',
@@ -131,31 +160,21 @@ export class CallEngine {
     );
     window.removeEventListener('pagehide', this.onPageHide);
     if (this.view.callId && this.inCall()) this.send({ type: 'call.hangup', callId: this.view.callId });
+    this.stopListening();
+    window.clearTimeout(this.inviteTimer);
+    this.pendingInvite = null;
     this.teardown();
-    const ws = this.ws;
-    this.ws = null;
-    ws?.close(1000);
-    reportSocket('calls', null);
     this.view = { ...IDLE };
   }
 
-  private connect() {
-    if (this.disposed || this.ws) return;
-    let ws: WebSocket;
-    try {
-      ws = new WebSocket(this.url);
-    } catch {
-      this.scheduleReconnect();
-      return;
-    }
-    this.ws = ws;
-    // The app-wide socket: what the connection indicator shows (lib/connection).
-    reportSocket('calls', false);
-    ws.onopen = () => {
-      if (this.ws !== ws) return;
-      this.attempt = 0;
+  private stopListening() {
+    for (const off of this.unsubscribe) off();
+    this.unsubscribe = [];
+  }
+
+  private onSocketState = (state: RealtimeState) => {
+    if (state === 'open') {
       this.set({ socketUp: true });
-      reportSocket('calls', true);
       if (this.pendingInvite) {
         window.clearTimeout(this.inviteTimer);
         this.send(this.pendingInvite);
@@ -165,38 +184,16 @@ export class CallEngine {
       // Back after a drop: this socket carries my side of the call again.
       if (this.view.callId && (this.inCall() || this.view.phase === 'outgoing'))
         this.send({ type: 'call.resume', callId: this.view.callId });
-    };
-    ws.onmessage = (e: MessageEvent) => {
-      let frame: ServerFrame | null = null;
-      try {
-        frame = JSON.parse(String(e.data)) as ServerFrame;
-      } catch {
-        frame = null;
-      }
-      if (frame && frame.type.startsWith('call.')) void this.onFrame(frame as CallServerFrame);
-    };
-    ws.onclose = (e: CloseEvent) => {
-      if (this.ws !== ws) return;
-      this.ws = null;
-      this.set({ socketUp: false });
-      reportSocket('calls', e.code === 4401 ? null : false);
-      if (e.code === 4401) return; // signed out
-      if (this.inCall()) this.set({ phase: this.view.phase === 'connected' ? 'reconnecting' : this.view.phase });
-      this.scheduleReconnect();
-    };
-  }
+      return;
+    }
+    if (state !== 'offline') return;
+    this.set({ socketUp: false });
+    if (!this.realtime.running) return; // the session ended (4401) or signed out: no reconnecting
+    if (this.inCall()) this.set({ phase: this.view.phase === 'connected' ? 'reconnecting' : this.view.phase });
+  };
 
-  private scheduleReconnect() {
-    if (this.disposed) return;
-    window.clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = window.setTimeout(() => this.connect(), reconnectDelay(this.attempt++));
-  }
-
-  private send(frame: { type: `call.${string}` } & Record<string, unknown>): boolean {
-    const ws = this.ws;
-    if (!ws || ws.readyState !== WebSocket.OPEN) return false;
-    ws.send(JSON.stringify(frame));
-    return true;
+  private send(frame: CallClientFrame): boolean {
+    return this.realtime.send(frame);
   }
 
   private inCall() {
@@ -208,12 +205,8 @@ export class CallEngine {
       this.send({ type: this.view.phase === 'outgoing' ? 'call.cancel' : 'call.hangup', callId: this.view.callId });
   };
 
+  /** The network changed: lib/realtime reconnects the socket; a call restarts ICE for the new path. */
   private onNetworkChange = () => {
-    if (!this.ws) {
-      window.clearTimeout(this.reconnectTimer);
-      this.attempt = 0;
-      this.connect();
-    }
     if (this.inCall()) this.requestIceRestart();
   };
 

@@ -167,8 +167,3 @@ export function mergeTimeline<M extends { createdAt: string }>(
     .sort((a, b) => a.item.at - b.item.at || a.i - b.i)
     .map(({ item }) => item);
 }
-
-/** Reconnect delays of the call socket: quick at first, then every 5 s. */
-export function reconnectDelay(attempt: number): number {
-  return [250, 1000, 2000, 5000][Math.min(attempt, 3)]!;
-}

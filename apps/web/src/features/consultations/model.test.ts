@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import {
   ackedMessage,
   addPending,
-  backoffDelay,
   contiguousSeq,
   expirePending,
   formatDuration,
@@ -16,11 +15,9 @@ import {
   mergeMessages,
   minutesSince,
   newClientId,
-  parseFrame,
   resendable,
   restartPending,
   settlePending,
-  socketUrl,
 } from './model';
 
 const msg = (seq: number, text = `m${seq}`): Message => ({
@@ -118,28 +115,11 @@ describe('pending messages', () => {
   });
 });
 
-describe('socket helpers', () => {
-  it('backs off 1 s, 2 s, 5 s, then 10 s', () => {
-    expect([0, 1, 2, 3, 4, 50].map(backoffDelay)).toEqual([1000, 2000, 5000, 10000, 10000, 10000]);
-  });
-
-  it('parses known frames and ignores anything else', () => {
-    expect(parseFrame('{"type":"ack","consultationId":"c","clientId":"a","seq":1}')).toMatchObject({ type: 'ack' });
-    expect(parseFrame('not json')).toBeNull();
-    expect(parseFrame('{"type":"nope"}')).toBeNull();
-    expect(parseFrame('null')).toBeNull();
-    expect(parseFrame(new ArrayBuffer(2))).toBeNull();
-  });
-
+describe('chat helpers', () => {
   it('makes v4 UUIDs even where crypto.randomUUID is missing (plain http)', () => {
     const id = newClientId({ getRandomValues: crypto.getRandomValues.bind(crypto) });
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(newClientId({ getRandomValues: (a) => a, randomUUID: () => 'x' })).toBe('x');
-  });
-
-  it('uses wss on https', () => {
-    expect(socketUrl({ protocol: 'https:', host: 'a.cn' })).toBe('wss://a.cn/api/ws');
-    expect(socketUrl({ protocol: 'http:', host: 'localhost:5173' })).toBe('ws://localhost:5173/api/ws');
   });
 });
 

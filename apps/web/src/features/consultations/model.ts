@@ -1,8 +1,8 @@
 /**
  * Pure chat and queue logic (no React, no I/O): merging messages by sequence number, the unacknowledged
- * ("pending") messages and their timeouts, reconnect backoff, WebSocket frame parsing and the doctor's queue.
+ * ("pending") messages and their timeouts, and the doctor's queue. The WebSocket itself is lib/realtime's.
  */
-import type { ConsultationSummary, Message, ServerFrame } from '@anxin/contracts';
+import type { ConsultationSummary, Message } from '@anxin/contracts';
 
 /** A message typed on this device that the server has not acknowledged yet. Lives in memory only. */
 export interface PendingMessage {
@@ -30,13 +30,6 @@ export const SEND_TIMEOUT_MS = 10_000;
 export const UPLOAD_TIMEOUT_MS = 60_000;
 export const VOICE_NOTE_MAX_MS = 60_000;
 export const POLL_INTERVAL_MS = 3_000;
-/** Reconnect delays: 1 s, 2 s, 5 s, then every 10 s. */
-export const BACKOFF_MS = [1_000, 2_000, 5_000, 10_000] as const;
-
-export function backoffDelay(attempt: number): number {
-  return BACKOFF_MS[Math.min(Math.max(attempt, 0), BACKOFF_MS.length - 1)] ?? 10_000;
-}
-
 /** Adds `incoming` to `current` once per `seq`, in `seq` order. Returns `current` itself when nothing is new. */
 export function mergeMessages(current: readonly Message[], incoming: readonly Message[]): readonly Message[] {
   if (incoming.length === 0) return current;
@@ -156,27 +149,6 @@ export function ackedMessage(
       : null,
     createdAt: ack.createdAt,
   };
-}
-
-const FRAME_TYPES = new Set(['hello', 'ack', 'messages', 'message', 'read', 'status', 'error', 'crisis']);
-
-/** A server frame, or null for anything that is not one (never throws on bad input). */
-export function parseFrame(data: unknown): ServerFrame | null {
-  if (typeof data !== 'string') return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch {
-    return null;
-  }
-  if (typeof value !== 'object' || value === null) return null;
-  const type = (value as { type?: unknown }).type;
-  return typeof type === 'string' && FRAME_TYPES.has(type) ? (value as ServerFrame) : null;
-}
-
-/** The ws:// or wss:// address of the chat socket on this origin. */
-export function socketUrl(loc: { protocol: string; host: string }): string {
-  return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/api/ws`;
 }
 
 export interface Queue {

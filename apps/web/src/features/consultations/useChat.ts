@@ -2,30 +2,29 @@ import type { ConsultationDetail, Message, ServerFrame } from '@anxin/contracts'
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { consultationApi, toApiError, type ApiError } from '../../lib/api';
 import { useResource, type Resource } from '../../lib/hooks';
-import { routeCrisisFrame } from '../crisis';
-import { useSession } from '../session/SessionContext';
+import { useRealtime, type FrameType, type RealtimeState } from '../../lib/realtime';
 import {
   ackedMessage,
   addPending,
-  backoffDelay,
   contiguousSeq,
   expirePending,
   failPending,
   maxSeq,
   mergeMessages,
   newClientId,
-  parseFrame,
   POLL_INTERVAL_MS,
   resendable,
   restartPending,
   settlePending,
-  socketUrl,
   type PendingFile,
   type PendingMessage,
 } from './model';
 
 /** `live`: the WebSocket is open. `reconnecting`: it dropped and is being retried. `polling`: REST every 3 s. */
 export type ConnectionState = 'live' | 'reconnecting' | 'polling';
+
+/** The frames the chat handles (`crisis` frames go to features/crisis, `call.*` to features/calls). */
+const CHAT_FRAMES = ['ack', 'messages', 'message', 'read', 'status', 'error'] as const satisfies readonly FrameType[];
 
 export interface Chat {
   detail: Resource<ConsultationDetail>;
@@ -46,13 +45,13 @@ export interface Chat {
 const PAGE = 200;
 
 /**
- * One consultation's conversation: history over REST, then live over the WebSocket (`/api/ws`) with `sync` on
- * every (re)connect, or REST sending and 3-second polling while the socket is unavailable. Messages typed here
+ * One consultation's conversation: history over REST, then live over the app's WebSocket (lib/realtime, which
+ * owns the connection, its reconnecting and the session check) with `sync` on every (re)connect, or REST sending and 3-second polling while the socket is unavailable. Messages typed here
  * stay in memory as "pending" (with their clientId) until the server acknowledges them; they are resent with the
  * same clientId after a reconnect and marked failed after 10 s. Nothing is written to device storage.
  */
 export function useChat(consultationId: string, myId: string): Chat {
-  const session = useSession();
+  const realtime = useRealtime();
   const detail = useResource(() => consultationApi.detail(consultationId), [consultationId]);
   const reloadDetail = detail.reload;
   const status = detail.data?.status;
@@ -67,8 +66,6 @@ export function useChat(consultationId: string, myId: string): Chat {
   // The latest values for socket callbacks; updated together with the state, never behind it.
   const messagesRef = useRef<readonly Message[]>([]);
   const pendingRef = useRef<readonly PendingMessage[]>([]);
-  const wsRef = useRef<WebSocket | null>(null);
-  const liveRef = useRef(false);
   const fetchingRef = useRef(false);
 
   const updateMessages = useCallback((fn: (m: readonly Message[]) => readonly Message[]) => {
@@ -128,12 +125,7 @@ export function useChat(consultationId: string, myId: string): Chat {
     }
   }, [consultationId, receive]);
 
-  const sendFrame = useCallback((frame: object): boolean => {
-    const ws = wsRef.current;
-    if (!ws || !liveRef.current || ws.readyState !== WebSocket.OPEN) return false;
-    ws.send(JSON.stringify(frame));
-    return true;
-  }, []);
+  const sendFrame = realtime.send;
 
   const sync = useCallback(() => {
     if (!sendFrame({ type: 'sync', consultationId, after: contiguousSeq(messagesRef.current) })) void fetchMissing();
@@ -221,9 +213,6 @@ export function useChat(consultationId: string, myId: string): Chat {
         case 'status':
           void reloadDetail();
           break;
-        case 'crisis':
-          routeCrisisFrame(frame); // CON-4: the doctor's crisis alert (features/crisis)
-          break;
         case 'error':
           if (frame.clientId) {
             const clientId = frame.clientId;
@@ -238,77 +227,36 @@ export function useChat(consultationId: string, myId: string): Chat {
     [acknowledge, consultationId, myId, receive, reloadDetail, sync, updatePending],
   );
 
-  // Socket callbacks read the latest handlers through refs, so the socket is not reopened when they change.
+  // Socket callbacks read the latest handlers through refs, so nothing is resubscribed when they change.
   const handlers = useRef({ onFrame, resendAll, sync });
   handlers.current = { onFrame, resendAll, sync };
-  const refreshSession = session.refresh;
 
-  // The WebSocket, reconnecting with backoff (1 s, 2 s, 5 s, 10 s) and on coming back online.
+  // Live over the app's socket: this consultation's frames, and `sync` plus resending on every (re)connect. The
+  // socket itself (backoff, coming back online, the session ending) is lib/realtime's.
   useEffect(() => {
-    let disposed = false;
-    let attempt = 0;
     let everLive = false;
-    let timer: number | undefined;
-
-    const schedule = () => {
-      window.clearTimeout(timer);
-      timer = window.setTimeout(connect, backoffDelay(attempt++));
-    };
-    function connect() {
-      if (disposed || wsRef.current) return;
-      let ws: WebSocket;
-      try {
-        ws = new WebSocket(socketUrl(window.location));
-      } catch {
-        setConnection('polling');
-        schedule();
-        return;
-      }
-      wsRef.current = ws;
-      ws.onopen = () => {
-        if (disposed || wsRef.current !== ws) return;
-        attempt = 0;
+    const apply = (state: RealtimeState) => {
+      if (state === 'open') {
         everLive = true;
-        liveRef.current = true;
         setConnection('live');
         handlers.current.sync();
         handlers.current.resendAll();
-      };
-      ws.onmessage = (e: MessageEvent) => {
-        const frame = parseFrame(e.data);
-        if (frame && !disposed) handlers.current.onFrame(frame);
-      };
-      ws.onclose = (e: CloseEvent) => {
-        if (disposed || wsRef.current !== ws) return; // an old socket (e.g. StrictMode's first mount)
-        wsRef.current = null;
-        liveRef.current = false;
-        if (e.code === 4401) {
-          void refreshSession(); // the session ended: the app shows sign-in
-          return;
-        }
+      } else if (state === 'offline') {
         setConnection(everLive ? 'reconnecting' : 'polling');
-        schedule();
-      };
-    }
-
-    const online = () => {
-      if (wsRef.current) return;
-      attempt = 0;
-      window.clearTimeout(timer);
-      connect();
+      }
     };
-    window.addEventListener('online', online);
-    connect();
+    const initial = realtime.getState();
+    if (initial === 'connecting') setConnection('reconnecting');
+    else apply(initial);
+    const offFrames = CHAT_FRAMES.map((type) =>
+      realtime.subscribe(type, (frame: ServerFrame) => handlers.current.onFrame(frame)),
+    );
+    const offState = realtime.onState(apply);
     return () => {
-      disposed = true;
-      window.clearTimeout(timer);
-      window.removeEventListener('online', online);
-      liveRef.current = false;
-      const ws = wsRef.current;
-      wsRef.current = null;
-      ws?.close(1000);
+      offState();
+      for (const off of offFrames) off();
     };
-  }, [consultationId, refreshSession]);
+  }, [consultationId, realtime]);
 
   // History over REST on open (the socket's sync then only brings what is new).
   useEffect(() => {

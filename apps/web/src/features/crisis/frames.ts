@@ -1,19 +1,16 @@
-import type { ServerFrame } from '@anxin/contracts';
-import type { CrisisFrame } from './model';
-
-type Listener = (frame: CrisisFrame) => void;
-const listeners = new Set<Listener>();
+import type { Realtime } from '../../lib/realtime';
+import { isCrisisFrameFor, type CrisisFrame } from './model';
 
 /**
- * The chat's WebSocket hands `crisis` frames here (one line in useChat), and `useCrisis` listens: the crisis
- * feature needs no socket of its own and the chat knows nothing about crisis handling.
+ * CON-4: the doctor's live crisis alerts for one consultation, from the app's one WebSocket (lib/realtime): the
+ * crisis feature subscribes to `crisis` frames itself, and the chat knows nothing about crisis handling.
  */
-export function routeCrisisFrame(frame: ServerFrame): void {
-  if (frame.type !== 'crisis') return;
-  for (const listener of listeners) listener(frame);
-}
-
-export function onCrisisFrame(listener: Listener): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
+export function onCrisisFrame(
+  source: Pick<Realtime, 'subscribe'>,
+  consultationId: string,
+  listener: (frame: CrisisFrame) => void,
+): () => void {
+  return source.subscribe('crisis', (frame) => {
+    if (isCrisisFrameFor(frame, consultationId)) listener(frame);
+  });
 }

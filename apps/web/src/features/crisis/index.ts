@@ -13,5 +13,4 @@ export { CrisisBanner } from './CrisisBanner';
 export { CrisisEndSheet, pendingEscalation } from './CrisisEndSheet';
 export { CrisisPanel } from './CrisisPanel';
 export { CrisisResourceCard } from './CrisisResourceCard';
-export { routeCrisisFrame } from './frames';
 export { useCrisis, type Crisis } from './useCrisis';

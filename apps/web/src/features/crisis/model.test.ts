@@ -1,6 +1,8 @@
 import type { CrisisView, ServerFrame } from '@anxin/contracts';
 import { describe, expect, it } from 'vitest';
-import { onCrisisFrame, routeCrisisFrame } from './frames';
+import { createRealtime } from '../../lib/realtime/realtime';
+import { FakeSocket } from '../../lib/realtime/testing';
+import { onCrisisFrame } from './frames';
 import { canHandleCrisis, FALLBACK_RESOURCES, isCrisisFrameFor, linesForCopy, resourcesOf, telHref } from './model';
 
 const frame: ServerFrame = { type: 'crisis', consultationId: 'c1', escalationId: 'e1', severity: 'acute' };
@@ -33,12 +35,18 @@ describe('crisis web model', () => {
   });
 
   it('CON-4: crisis frames reach the listeners of that consultation only', () => {
+    FakeSocket.reset();
+    const realtime = createRealtime({ url: () => 'ws://t/api/ws', WebSocket: FakeSocket, events: null, network: null });
+    realtime.start();
+    FakeSocket.last!.open();
     const seen: string[] = [];
-    const off = onCrisisFrame((f) => seen.push(f.escalationId));
-    routeCrisisFrame(frame);
-    routeCrisisFrame({ type: 'status', consultationId: 'c1', status: 'ended' });
+    const off = onCrisisFrame(realtime, 'c1', (f) => seen.push(f.escalationId));
+    FakeSocket.last!.receive(frame);
+    FakeSocket.last!.receive({ ...frame, consultationId: 'c2', escalationId: 'e2' });
+    FakeSocket.last!.receive({ type: 'status', consultationId: 'c1', status: 'ended' });
     off();
-    routeCrisisFrame(frame);
+    FakeSocket.last!.receive(frame);
+    realtime.stop();
     expect(seen).toEqual(['e1']);
     expect(isCrisisFrameFor(frame, 'c1')).toBe(true);
     expect(isCrisisFrameFor(frame, 'c2')).toBe(false);

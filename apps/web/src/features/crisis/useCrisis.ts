@@ -2,8 +2,8 @@ import type { CrisisView } from '@anxin/contracts';
 import { useCallback, useEffect, useState } from 'react';
 import { crisisApi, toApiError, type ApiError } from '../../lib/api';
 import { useResource } from '../../lib/hooks';
+import { useRealtime } from '../../lib/realtime';
 import { onCrisisFrame } from './frames';
-import { isCrisisFrameFor } from './model';
 
 /** The doctor's view is refreshed this often too, in case the socket is down (the chat then polls over REST). */
 const DOCTOR_REFRESH_MS = 30_000;
@@ -21,13 +21,14 @@ export interface Crisis {
 }
 
 /**
- * CON-4: a consultation's crisis state from `GET /api/consultations/:id/crisis`, refreshed when the chat's socket
+ * CON-4: a consultation's crisis state from `GET /api/consultations/:id/crisis`, refreshed when the app's socket
  * delivers a `crisis` frame for it (doctor only; the patient never gets one) and, for the doctor, every 30 s and
  * when the page becomes visible again.
  */
 export function useCrisis(consultationId: string, role: 'doctor' | 'patient'): Crisis {
   const resource = useResource(() => crisisApi.view(consultationId), [consultationId]);
   const { reload } = resource;
+  const realtime = useRealtime();
   const [liveAlerts, setLiveAlerts] = useState(0);
   const [acknowledging, setAcknowledging] = useState(false);
   const [acknowledgeError, setAcknowledgeError] = useState<ApiError>();
@@ -39,12 +40,11 @@ export function useCrisis(consultationId: string, role: 'doctor' | 'patient'): C
 
   useEffect(
     () =>
-      onCrisisFrame((frame) => {
-        if (!isCrisisFrameFor(frame, consultationId)) return;
+      onCrisisFrame(realtime, consultationId, () => {
         setLiveAlerts((n) => n + 1);
         void reload();
       }),
-    [consultationId, reload],
+    [realtime, consultationId, reload],
   );
 
   useEffect(() => {
