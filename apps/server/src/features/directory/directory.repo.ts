@@ -122,3 +122,10 @@ export async function deleteProfile(db: Queryable, userId: string): Promise<numb
   const res = await db.deleteFrom('doctor_profiles').where('user_id', '=', userId).executeTakeFirst();
   return Number(res.numDeletedRows);
 }
+
+// ---- personal-data port (SEC-2) --------------------------------------------------------------------------------
+
+/** The doctor's whole profile row, whatever their account status; undefined if none is published. */
+export function profileRow(db: Queryable, userId: string) {
+  return db.selectFrom('doctor_profiles').selectAll().where('user_id', '=', userId).executeTakeFirst();
+}

@@ -226,3 +226,107 @@ export async function photoBlobIds(db: Queryable, fullId: string): Promise<strin
 export async function deleteBlobs(db: Queryable, ids: string[]) {
   await db.deleteFrom('blobs').where('id', 'in', ids).execute();
 }
+
+// ---- personal-data port (SEC-2): what the applicant and the staff who acted have in these tables ---------------
+
+/** The automated decisions made about the person (newest last). */
+export function decisionsAbout(db: Queryable, subjectId: string) {
+  return db
+    .selectFrom('automated_decisions')
+    .selectAll()
+    .where('subject_id', '=', subjectId)
+    .orderBy('created_at')
+    .execute();
+}
+
+/** The reveal grants staff took on one application: what and why, without who (newest last). */
+export function grantsOn(db: Queryable, applicationId: string) {
+  return db
+    .selectFrom('reveal_grants')
+    .select(['fields', 'purpose', 'created_at', 'expires_at'])
+    .where('application_id', '=', applicationId)
+    .orderBy('created_at')
+    .execute();
+}
+
+/** What a staff member did on other people's applications: the events they acted in, without the application. */
+export function eventsActedBy(db: Queryable, actorId: string) {
+  return db
+    .selectFrom('application_events')
+    .innerJoin('doctor_applications', 'doctor_applications.id', 'application_events.application_id')
+    .select(['application_events.at', 'application_events.kind', 'application_events.reason_code'])
+    .where('application_events.actor_id', '=', actorId)
+    .where('doctor_applications.user_id', '!=', actorId)
+    .orderBy('application_events.seq')
+    .execute();
+}
+
+/** The reveal grants a staff member took: fields, purpose and time, without the application (newest last). */
+export function grantsTakenBy(db: Queryable, staffId: string) {
+  return db
+    .selectFrom('reveal_grants')
+    .select(['fields', 'purpose', 'created_at', 'expires_at'])
+    .where('staff_id', '=', staffId)
+    .orderBy('created_at')
+    .execute();
+}
+
+/** Every blob row the person owns (full photos and thumbnails). */
+export function blobsOwnedBy(db: Queryable, ownerId: string) {
+  return db.selectFrom('blobs').selectAll().where('owner_id', '=', ownerId).orderBy('created_at').execute();
+}
+
+/** Replaces the sealed professional part of an application (a correction); returns nothing. */
+export async function saveProfessional(db: Queryable, id: string, professionalEnc: Buffer, now: Date) {
+  await db
+    .updateTable('doctor_applications')
+    .set({ professional_enc: professionalEnc, updated_at: now })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Deletes the events of one application; returns how many were deleted. */
+export async function deleteEventsOf(db: Queryable, applicationId: string): Promise<number> {
+  const res = await db.deleteFrom('application_events').where('application_id', '=', applicationId).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
+
+/** Deletes the reveal grants on one application; returns how many were deleted. */
+export async function deleteGrantsOn(db: Queryable, applicationId: string): Promise<number> {
+  const res = await db.deleteFrom('reveal_grants').where('application_id', '=', applicationId).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
+
+/** Deletes one application; returns how many were deleted (0 or 1). */
+export async function deleteApplication(db: Queryable, id: string): Promise<number> {
+  const res = await db.deleteFrom('doctor_applications').where('id', '=', id).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
+
+/** Deletes the automated decisions about the person; returns how many were deleted. */
+export async function deleteDecisionsAbout(db: Queryable, subjectId: string): Promise<number> {
+  const res = await db.deleteFrom('automated_decisions').where('subject_id', '=', subjectId).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
+
+/** Deletes every blob row the person owns; returns the ids deleted (their files are still to be deleted). */
+export async function deleteBlobsOwnedBy(db: Queryable, ownerId: string): Promise<string[]> {
+  const rows = await db.deleteFrom('blobs').where('owner_id', '=', ownerId).returning('id').execute();
+  return rows.map((r) => r.id);
+}
+
+/** Cuts the link from events to the staff member who acted in them; returns how many events were changed. */
+export async function anonymiseActor(db: Queryable, actorId: string): Promise<number> {
+  const res = await db
+    .updateTable('application_events')
+    .set({ actor_id: null })
+    .where('actor_id', '=', actorId)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
+/** Deletes the reveal grants a staff member took; returns how many were deleted. */
+export async function deleteGrantsTakenBy(db: Queryable, staffId: string): Promise<number> {
+  const res = await db.deleteFrom('reveal_grants').where('staff_id', '=', staffId).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
