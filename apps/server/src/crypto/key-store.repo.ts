@@ -51,3 +51,22 @@ export async function destroyKeys(db: Queryable, subjectId: string, reason: stri
     .onConflict((oc) => oc.doNothing())
     .execute();
 }
+
+/** The subject's key versions with their creation time and KEK version, oldest first; never the key bytes. */
+export function keyVersions(db: Queryable, subjectId: string) {
+  return db
+    .selectFrom('subject_keys')
+    .select(['version', 'kek_version', 'created_at'])
+    .where('subject_id', '=', subjectId)
+    .orderBy('version')
+    .execute();
+}
+
+/** When and why the subject's keys were destroyed, if they were (its tombstone). */
+export function findTombstone(db: Queryable, subjectId: string) {
+  return db
+    .selectFrom('key_tombstones')
+    .select(['destroyed_at', 'reason'])
+    .where('subject_id', '=', subjectId)
+    .executeTakeFirst();
+}

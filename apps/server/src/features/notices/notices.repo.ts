@@ -53,3 +53,22 @@ export function forPushDelivery(db: Queryable, id: string) {
     .where('id', '=', id)
     .executeTakeFirst();
 }
+
+// ---- personal-data port (export, erasure) -------------------------------------------------------------------
+
+/** Every notice of the person, oldest first (for their data export). */
+export function allForUser(db: Queryable, userId: string) {
+  return db
+    .selectFrom('notices')
+    .select(['id', 'kind', 'data', 'created_at', 'read_at'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** How many notices were deleted: every notice of the person (their push outbox rows go too, on delete cascade). */
+export async function deleteAllForUser(db: Queryable, userId: string): Promise<number> {
+  const res = await db.deleteFrom('notices').where('user_id', '=', userId).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}

@@ -160,3 +160,28 @@ export function lockOutboxBatch(db: Queryable, limit: number) {
 export function deleteOutbox(db: Queryable, ids: readonly number[]) {
   return db.deleteFrom('push_outbox').where('id', 'in', ids).execute();
 }
+
+// ---- personal-data port (export, erasure) -------------------------------------------------------------------
+
+/** The person's subscriptions with their sealed target, oldest first (for their data export). */
+export function subscriptionsForExport(db: Queryable, userId: string) {
+  return db
+    .selectFrom('push_subscriptions')
+    .select(['id', 'session_id', 'channel', 'app', 'service', 'subscription_enc', 'created_at', 'last_delivered_at'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** How many subscriptions were deleted: every one of the person, on every device. */
+export async function deleteSubscriptionsOfUser(db: Queryable, userId: string): Promise<number> {
+  const res = await db.deleteFrom('push_subscriptions').where('user_id', '=', userId).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
+
+/** How many preference rows were deleted (0 or 1): the person's notification settings. */
+export async function deletePreferencesOfUser(db: Queryable, userId: string): Promise<number> {
+  const res = await db.deleteFrom('push_preferences').where('user_id', '=', userId).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
