@@ -293,4 +293,116 @@ export async function markEnrolmentUsed(db: Queryable, enrolmentId: string, now:
     .execute();
 }
 
+// ---- personal-data port (export, erasure, correction) ----
+
+/** Every session of the user, revoked and expired ones included, oldest first. */
+export function listAllSessionsOfUser(db: Queryable, userId: string) {
+  return db.selectFrom('sessions').selectAll().where('user_id', '=', userId).orderBy('created_at').execute();
+}
+
+/** The sign-in code challenges of this app for this phone blind index, oldest first (code hashes left out). */
+export function listChallengesForPhone(db: Queryable, app: App, phoneBidx: Buffer) {
+  return db
+    .selectFrom('otp_challenges')
+    .select(['id', 'created_at', 'expires_at', 'wrong_attempts', 'consumed_at'])
+    .where('app', '=', app)
+    .where('phone_bidx', '=', phoneBidx)
+    .orderBy('created_at')
+    .execute();
+}
+
+/** The staff roles the user holds, with when and by whom each was granted, in name order. */
+export function listRolesHeld(db: Queryable, userId: string) {
+  return db
+    .selectFrom('staff_roles')
+    .select(['role', 'granted_at', 'granted_by'])
+    .where('user_id', '=', userId)
+    .orderBy('role')
+    .execute();
+}
+
+/** The roles the user granted to other staff members (role and time only, not to whom), oldest first. */
+export function listRolesGrantedBy(db: Queryable, userId: string) {
+  return db
+    .selectFrom('staff_roles')
+    .select(['role', 'granted_at'])
+    .where('granted_by', '=', userId)
+    .where('user_id', '!=', userId)
+    .orderBy('granted_at')
+    .execute();
+}
+
+/** The user's staff enrolment links (token hashes left out), oldest first. */
+export function listEnrolmentsOfUser(db: Queryable, userId: string) {
+  return db
+    .selectFrom('staff_enrolments')
+    .select(['id', 'pending_secret_enc', 'expires_at', 'used_at', 'created_at'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at')
+    .execute();
+}
+
+/** The number of sessions deleted: every session of the user (their TOTP failure counters go with them). */
+export async function deleteSessionsOfUser(db: Queryable, userId: string): Promise<number> {
+  const res = await db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
+
+/** The number of sign-in code challenges deleted: those of this app for this phone blind index. */
+export async function deleteChallengesForPhone(db: Queryable, app: App, phoneBidx: Buffer): Promise<number> {
+  const res = await db
+    .deleteFrom('otp_challenges')
+    .where('app', '=', app)
+    .where('phone_bidx', '=', phoneBidx)
+    .executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
+
+/** The number of staff roles deleted: every role the user holds. */
+export async function deleteRolesOfUser(db: Queryable, userId: string): Promise<number> {
+  const res = await db.deleteFrom('staff_roles').where('user_id', '=', userId).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
+
+/** The number of other people's roles whose granter (this user) was cleared to null. */
+export async function clearGrantedBy(db: Queryable, userId: string): Promise<number> {
+  const res = await db
+    .updateTable('staff_roles')
+    .set({ granted_by: null })
+    .where('granted_by', '=', userId)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
+/** The number of staff enrolment links deleted: every link of the user. */
+export async function deleteEnrolmentsOfUser(db: Queryable, userId: string): Promise<number> {
+  const res = await db.deleteFrom('staff_enrolments').where('user_id', '=', userId).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
+
+/**
+ * The number of accounts erased (0 or 1): the row stays as a cancelled tombstone (consultations, calls and other
+ * records point at it), with every optional personal column cleared, the locale reset to the default and the phone
+ * blind index replaced by `phoneBidx` (random, so the number no longer finds the account and may sign up afresh).
+ * The phone ciphertext stays, unreadable once the person's key is destroyed.
+ */
+export async function eraseUser(db: Queryable, userId: string, phoneBidx: Buffer): Promise<number> {
+  const res = await db
+    .updateTable('users')
+    .set({
+      phone_bidx: phoneBidx,
+      display_name_enc: null,
+      age_band_enc: null,
+      sex_enc: null,
+      locale: 'zh-CN',
+      status: 'cancelled',
+      totp_secret_enc: null,
+      totp_enrolled_at: null,
+      totp_last_step: null,
+    })
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
 // ---- foreign reads (tables owned by other features) ----

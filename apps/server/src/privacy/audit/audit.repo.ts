@@ -101,3 +101,23 @@ export function listLatest(db: Queryable, limit: number) {
     .limit(limit)
     .execute();
 }
+
+/** Every entry where the person is the actor or the subject, in chain order (hashes left out). */
+export function listEntriesOfPerson(db: Queryable, userId: string) {
+  return db
+    .selectFrom('audit_log')
+    .select(['id', 'at', 'actor_id', 'actor_role', 'action', 'subject_id', 'purpose', 'request_id', 'details'])
+    .where((eb) => eb.or([eb('actor_id', '=', userId), eb('subject_id', '=', userId)]))
+    .orderBy('id')
+    .execute();
+}
+
+/** The number of entries where the person is the actor or the subject. */
+export async function countEntriesOfPerson(db: Queryable, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where((eb) => eb.or([eb('actor_id', '=', userId), eb('subject_id', '=', userId)]))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -108,3 +108,46 @@ export async function findNextPolicyEffectiveAt(db: Queryable, now: Date) {
     .executeTakeFirst();
   return row?.effective_at ?? null;
 }
+
+// ---- personal-data port (export, erasure) ----
+
+/** Every consent record of the user with its encrypted network address and browser, oldest first. */
+export function listConsentRecords(db: Queryable, userId: string) {
+  return db
+    .selectFrom('consents')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .orderBy('accepted_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** The policy versions the user published (number and times), oldest first. */
+export function listVersionsPublishedBy(db: Queryable, userId: string) {
+  return db
+    .selectFrom('policy_versions')
+    .select(['version', 'published_at', 'effective_at'])
+    .where('published_by', '=', userId)
+    .orderBy('version')
+    .execute();
+}
+
+/** The number of the user's consent records kept: all of them, with their network address and browser removed. */
+export async function clearConsentDevices(db: Queryable, userId: string): Promise<number> {
+  const res = await db
+    .updateTable('consents')
+    .set({ ip_enc: null, user_agent_enc: null })
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
+/** The number of policy versions whose publisher (this user) was cleared to null. */
+export async function clearPublishedBy(db: Queryable, userId: string): Promise<number> {
+  const res = await db
+    .updateTable('policy_versions')
+    .set({ published_by: null })
+    .where('published_by', '=', userId)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
