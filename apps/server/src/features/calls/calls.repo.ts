@@ -131,3 +131,15 @@ export async function settleIncomingNotice(trx: Queryable, calleeId: string, cal
     .where(sql<string>`data->>'callId'`, '=', callId)
     .execute();
 }
+
+// Personal-data port (issue 10, SEC-2).
+
+/** Every call the user placed or received, oldest first (metadata only: nothing else is stored). */
+export function callsOfUser(db: Queryable, userId: string) {
+  return db
+    .selectFrom('calls')
+    .selectAll()
+    .where((eb) => eb.or([eb('caller_id', '=', userId), eb('callee_id', '=', userId)]))
+    .orderBy('started_at')
+    .execute();
+}

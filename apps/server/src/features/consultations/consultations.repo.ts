@@ -471,3 +471,86 @@ export function uploadsBefore(db: Queryable, before: Date, limit: number) {
 export async function forgetUploads(db: Queryable, ids: string[]): Promise<void> {
   if (ids.length > 0) await db.deleteFrom('media_uploads').where('id', 'in', ids).execute();
 }
+
+// Personal-data port (issue 10, SEC-2): what consultations.port.ts reads and erases for one person.
+
+/** Every consultation in which the user is the patient, oldest first. */
+export function consultationsOfPatient(db: Queryable, patientId: string) {
+  return db.selectFrom('consultations').selectAll().where('patient_id', '=', patientId).orderBy('created_at').execute();
+}
+
+/** Every consultation the user conducted (or was asked to) as its doctor, oldest first. */
+export function consultationsOfDoctor(db: Queryable, doctorId: string) {
+  return db.selectFrom('consultations').selectAll().where('doctor_id', '=', doctorId).orderBy('created_at').execute();
+}
+
+/** The messages of these consultations (all senders), in order. */
+export function messagesOf(db: Queryable, consultationIds: string[]) {
+  if (consultationIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('messages')
+    .select(['consultation_id', 'seq', 'sender_id', 'kind', 'body_enc', 'created_at'])
+    .where('consultation_id', 'in', consultationIds)
+    .orderBy('consultation_id')
+    .orderBy('seq')
+    .execute();
+}
+
+/** The main file (the image itself, or the recording) of each media message of these consultations. */
+export function mainMediaOf(db: Queryable, consultationIds: string[]) {
+  if (consultationIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('consultation_media')
+    .select(['id', 'consultation_id', 'seq', 'variant', 'content_type'])
+    .where('consultation_id', 'in', consultationIds)
+    .where('variant', 'in', ['full', 'audio'])
+    .orderBy('consultation_id')
+    .orderBy('seq')
+    .execute();
+}
+
+/** The user's read positions, in every consultation. */
+export function readsOf(db: Queryable, userId: string) {
+  return db
+    .selectFrom('consultation_reads')
+    .select(['consultation_id', 'last_read_seq', 'updated_at'])
+    .where('user_id', '=', userId)
+    .execute();
+}
+
+/** Deletes the user's read positions; returns how many went. */
+export async function deleteReadsOf(db: Queryable, userId: string): Promise<number> {
+  const res = await db.deleteFrom('consultation_reads').where('user_id', '=', userId).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
+
+/**
+ * Deletes the patient's consultations that never began (requested or declined, never accepted: no message, file,
+ * call or escalation can exist for them); returns their ids.
+ */
+export async function deleteNeverAcceptedOfPatient(db: Queryable, patientId: string): Promise<string[]> {
+  const rows = await db
+    .deleteFrom('consultations')
+    .where('patient_id', '=', patientId)
+    .where('accepted_at', 'is', null)
+    .where('status', 'in', ['requested', 'declined'])
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** How many messages and file rows these consultations hold. */
+export async function recordSizeOf(db: Queryable, consultationIds: string[]) {
+  if (consultationIds.length === 0) return { messages: 0, media: 0 };
+  const m = await db
+    .selectFrom('messages')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('consultation_id', 'in', consultationIds)
+    .executeTakeFirstOrThrow();
+  const f = await db
+    .selectFrom('consultation_media')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('consultation_id', 'in', consultationIds)
+    .executeTakeFirstOrThrow();
+  return { messages: Number(m.n), media: Number(f.n) };
+}

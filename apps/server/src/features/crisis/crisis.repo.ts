@@ -164,3 +164,28 @@ export function findForStaff(db: Queryable, id: string) {
 }
 
 export type StaffRow = NonNullable<Awaited<ReturnType<typeof findForStaff>>>;
+
+// Personal-data port (issue 10, SEC-2).
+
+/** The escalations of the consultations in which the user is the patient, oldest first. */
+export function escalationsOfPatient(db: Queryable, patientId: string) {
+  return db
+    .selectFrom('crisis_escalations')
+    .innerJoin('consultations', 'consultations.id', 'crisis_escalations.consultation_id')
+    .selectAll('crisis_escalations')
+    .where('consultations.patient_id', '=', patientId)
+    .orderBy('crisis_escalations.created_at')
+    .execute();
+}
+
+/** The escalations the user acknowledged, handed over or closed (as doctor or support staff), oldest first. */
+export function escalationsActedOnBy(db: Queryable, userId: string) {
+  return db
+    .selectFrom('crisis_escalations')
+    .selectAll()
+    .where((eb) =>
+      eb.or([eb('acknowledged_by', '=', userId), eb('handed_over_by', '=', userId), eb('closed_by', '=', userId)]),
+    )
+    .orderBy('created_at')
+    .execute();
+}
