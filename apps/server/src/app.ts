@@ -130,11 +130,9 @@ export async function buildApp(deps: CoreDeps, fastifyOptions: FastifyServerOpti
   await app.register(crisisRoutes, { crisis: services.crisis });
   await app.register(callRoutes, { calls: services.calls });
   await app.register(realtimeRoutes, {
-    consultations: services.consultations,
-    identity: services.identity,
+    features: services.socketFeatures,
     bus: services.bus,
-    crisis: services.crisis,
-    calls: services.calls,
+    authenticate: (token) => services.identity.authenticate(token),
     allowedOrigins: [new URL(config.publicUrl).origin],
   });
 

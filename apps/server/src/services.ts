@@ -20,6 +20,21 @@ import { CrisisService } from './features/crisis/crisis.service.js';
 import { MediaStore } from './features/consultations/media.store.js';
 import { CallService } from './features/calls/calls.service.js';
 import { InProcessBus, type MessageBus } from './realtime/bus.js';
+import { PersonalDataRegistry } from './privacy/subject-data/ports.js';
+import { createConsultationsPort } from './features/consultations/consultations.port.js';
+import { createCallsPort } from './features/calls/calls.port.js';
+import { createCrisisPort } from './features/crisis/crisis.port.js';
+import { createOnboardingPort } from './features/onboarding/onboarding.port.js';
+import { createDirectoryPort } from './features/directory/directory.port.js';
+import { createNoticesPort } from './features/notices/notices.port.js';
+import { createPushPort } from './features/push/push.port.js';
+import { createPolicyPort } from './privacy/policy/policy.port.js';
+import { createAuditPort } from './privacy/audit/audit.port.js';
+import { createIdentityPort } from './features/identity/identity.port.js';
+import { createKeyStorePort } from './crypto/key-store.port.js';
+import { consultationSockets } from './features/consultations/consultations.socket.js';
+import { crisisSockets } from './features/crisis/crisis.socket.js';
+import { callSockets } from './features/calls/calls.signaling.js';
 
 /** What the process creates once and passes down: no module-level singletons anywhere else. */
 export interface CoreDeps {
@@ -92,8 +107,24 @@ export function createServices(deps: CoreDeps) {
     doctors: directory,
   });
   const calls = new CallService({ db: deps.db, clock: deps.clock, bus, notices, config: deps.config.calls });
+  // Personal-data ports (privacy/subject-data): erased in this order; the key store last, since destroying a
+  // person's key makes everything sealed under it unreadable.
+  const personalData = new PersonalDataRegistry()
+    .register(createConsultationsPort({ db: deps.db, keys, media, doctors: directory }))
+    .register(createCallsPort())
+    .register(createCrisisPort({ keys }))
+    .register(createOnboardingPort({ db: deps.db, keys, photos, clock: deps.clock }))
+    .register(createDirectoryPort())
+    .register(createNoticesPort())
+    .register(createPushPort({ keys }))
+    .register(createPolicyPort({ keys }))
+    .register(createAuditPort())
+    .register(createIdentityPort({ keys }))
+    .register(createKeyStorePort({ keys }));
+
   return {
     derived,
+    personalData,
     keys,
     policy,
     identity,
@@ -109,5 +140,11 @@ export function createServices(deps: CoreDeps) {
     media,
     crisis,
     calls,
+    /** What speaks on the WebSocket; realtime/ws.routes.ts knows none of them. */
+    socketFeatures: [
+      consultationSockets({ consultations, bus }),
+      crisisSockets({ crisis, bus }),
+      callSockets({ calls, bus }),
+    ],
   };
 }

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Actor, IdentityService } from '../features/identity/identity.service.js';
-import type { PolicyService, RequestMeta } from '../privacy/policy/policy.service.js';
+import type { Actor, RequestMeta } from './actor.js';
 import { AppError, describeError, ERRORS, pickLocale, type ErrorCode } from './errors.js';
 
 export const SESSION_COOKIE = 'anxin_session';
@@ -63,7 +62,14 @@ function sendError(
 export const httpPlatform = fp(
   async (
     app: FastifyInstance,
-    opts: { identity: IdentityService; policy: PolicyService; allowedOrigins: string[]; secureCookies: boolean },
+    opts: {
+      /** The session behind a cookie token (identity owns sessions). */
+      identity: { authenticate(token: string): Promise<Actor | 'expired' | null> };
+      /** Whether the user must accept the policy version in effect first (policy owns consents). */
+      policy: { statusOf(userId: string): Promise<{ needsAcceptance: boolean }> };
+      allowedOrigins: string[];
+      secureCookies: boolean;
+    },
   ) => {
     app.decorateRequest('actor', null);
     app.decorateRequest('locale', 'zh-CN');

@@ -6,12 +6,8 @@ import type { WebSocket } from 'ws';
 import { access } from '../platform/access.js';
 import { AppError, describeError } from '../platform/errors.js';
 import { requireActor, SESSION_COOKIE } from '../platform/http.js';
-import type { IdentityService } from '../features/identity/identity.service.js';
-import { userTopic, type ConsultationService } from '../features/consultations/consultations.service.js';
 import { sessionTopic, type MessageBus } from './bus.js';
-import type { CrisisService } from '../features/crisis/crisis.service.js';
-import type { CallService } from '../features/calls/calls.service.js';
-import { attachCallSignaling, isCallFrame } from '../features/calls/calls.signaling.js';
+import type { SocketAttachment, SocketFeature, SocketSession } from './socket.js';
 
 const validateFrame = Compile(ClientFrame);
 
@@ -20,26 +16,25 @@ export const WS_SESSION_ENDED = 4401;
 const WS_BAD_ORIGIN = 4403;
 
 /**
- * The one WebSocket endpoint (CON-1): authenticated by the session cookie at the upgrade (the access guard runs on
- * it like on any route), Origin checked against our site, frames capped at 16 kB, a heartbeat, and closed within a
- * second of the session being revoked (a bus event) or at the latest at the next 30-second session check.
+ * The one WebSocket endpoint: authenticated by the session cookie at the upgrade (the access guard runs on it like
+ * on any route), Origin checked against our site, frames capped at 16 kB, a heartbeat, and closed within a second
+ * of the session being revoked (its `session.ended` bus event) or at the latest at the next 30-second session
+ * check. It knows no feature: the features services.ts lists (chat, calls, crisis alerts) attach to every socket,
+ * take the client frames they handle and subscribe to the bus topics they need.
  */
 export async function realtimeRoutes(
   fastify: FastifyInstance,
   opts: {
-    consultations: ConsultationService;
-    identity: IdentityService;
+    features: readonly SocketFeature[];
     bus: MessageBus;
-    /** CON-4: turns `crisis` bus events (ids only) into frames for the consultation's doctor. */
-    crisis?: Pick<CrisisService, 'liveFrame'>;
-    /** Voice and video call signalling (CON-2): `call.*` frames go to features/calls. */
-    calls: CallService;
+    /** The session behind a cookie token, re-checked on every heartbeat: falsy or 'expired' closes the socket. */
+    authenticate(token: string): Promise<unknown>;
     allowedOrigins: string[];
     heartbeatMs?: number;
   },
 ) {
   await fastify.register(websocket, { options: { maxPayload: 16 * 1024 } });
-  const { consultations, identity, bus } = opts;
+  const { bus } = opts;
   // An upgrade refused by the guard (401/403) is answered over the raw socket, which Node no longer manages after
   // an upgrade request: close it, or every refused attempt would leave a connection open.
   fastify.addHook('onResponse', async (req, reply) => {
@@ -62,7 +57,7 @@ export async function realtimeRoutes(
       const send = (frame: ServerFrame) => {
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
       };
-      const fail = (err: unknown, extra: { clientId?: string; consultationId?: string } = {}) => {
+      const fail: SocketSession['fail'] = (err, extra = {}) => {
         const code = err instanceof AppError ? err.code : 'INTERNAL';
         if (!(err instanceof AppError)) req.log.error({ err }, 'websocket frame failed');
         send({
@@ -72,75 +67,19 @@ export async function realtimeRoutes(
           ...extra,
         });
       };
-
-      const callSignaling = attachCallSignaling({
-        calls: opts.calls,
-        bus,
+      const session: SocketSession = {
         actor,
         locale: req.locale,
         requestId: String(req.id),
         log: req.log,
+        meta: { ip: req.ip, userAgent: String(req.headers['user-agent'] ?? ''), requestId: String(req.id) },
         send,
+        fail,
+      };
+      const attached: SocketAttachment[] = opts.features.map((f) => f.attach(session));
+      const offSession = bus.subscribe(sessionTopic(actor.sessionId), (event) => {
+        if (event.type === 'session.ended') socket.close(WS_SESSION_ENDED, 'session ended');
       });
-      socket.on('close', (code: number) => callSignaling.close(code));
-
-      // New messages: the event carries only ids; the content is read through the same authorised path as any
-      // request. Announcements that arrive together (a commit, a burst) are fetched in one query, whatever their
-      // consultations, and sent in order within each consultation; only announced messages are sent.
-      const wanted = new Map<string, Set<number>>();
-      let delivering = false;
-      const deliver = (consultationId: string, seq: number) => {
-        const seqs = wanted.get(consultationId) ?? new Set<number>();
-        wanted.set(consultationId, seqs.add(seq));
-        if (delivering) return;
-        delivering = true;
-        // After the events published together (one commit) have all arrived.
-        setImmediate(() => void drainDeliveries());
-      };
-      const drainDeliveries = async () => {
-        while (wanted.size > 0 && socket.readyState === socket.OPEN) {
-          const batch: Array<{ consultationId: string; seq: number }> = [];
-          for (const [consultationId, seqs] of wanted) {
-            for (const seq of seqs) {
-              if (batch.length >= 500) break;
-              batch.push({ consultationId, seq });
-              seqs.delete(seq);
-            }
-            if (seqs.size === 0) wanted.delete(consultationId);
-          }
-          try {
-            for (const found of await consultations.announced(actor, batch)) {
-              if ('error' in found) fail(found.error, { consultationId: found.consultationId });
-              else
-                for (const message of found.messages)
-                  send({ type: 'message', consultationId: found.consultationId, message });
-            }
-          } catch (err) {
-            fail(err);
-          }
-        }
-        wanted.clear();
-        delivering = false;
-      };
-
-      const unsubscribers = [
-        bus.subscribe(userTopic(actor.userId), (event) => {
-          if (event.type === 'message' && event.seq) {
-            deliver(event.consultationId, event.seq);
-          } else if (event.type === 'read' && event.seq !== undefined && event.userId) {
-            send({ type: 'read', consultationId: event.consultationId, seq: event.seq, userId: event.userId });
-          } else if (event.type === 'crisis' && event.escalationId && opts.crisis) {
-            // Ids only on the bus: the severity is read for this doctor through the crisis service.
-            opts.crisis
-              .liveFrame(actor, event.escalationId)
-              .then((frame) => frame && send(frame))
-              .catch((err) => fail(err, { consultationId: event.consultationId }));
-          } else if (event.type === 'status' && event.status) {
-            send({ type: 'status', consultationId: event.consultationId, status: event.status });
-          }
-        }),
-        bus.subscribe(sessionTopic(actor.sessionId), () => socket.close(WS_SESSION_ENDED, 'session ended')),
-      ];
 
       // Heartbeat: a peer that stops answering pings is dropped; and the session is re-checked (expiry).
       let alive = true;
@@ -150,7 +89,7 @@ export async function realtimeRoutes(
         if (!alive) return socket.terminate();
         alive = false;
         socket.ping();
-        identity
+        opts
           .authenticate(token)
           .then((a) => {
             if (!a || a === 'expired') socket.close(WS_SESSION_ENDED, 'session ended');
@@ -158,9 +97,10 @@ export async function realtimeRoutes(
           .catch(() => socket.close(WS_SESSION_ENDED, 'session ended'));
       }, opts.heartbeatMs ?? 30_000);
 
-      socket.on('close', () => {
+      socket.on('close', (code: number) => {
         clearInterval(timer);
-        for (const off of unsubscribers) off();
+        offSession();
+        for (const a of attached) a.close?.(code);
       });
 
       socket.on('message', (raw, isBinary) => {
@@ -170,7 +110,8 @@ export async function realtimeRoutes(
         } catch {
           frame = null;
         }
-        if (!validateFrame.Check(frame)) {
+        const handler = validateFrame.Check(frame) ? attached.find((a) => a.handles(frame as ClientFrame)) : undefined;
+        if (!handler) {
           send({
             type: 'error',
             code: 'VALIDATION_FAILED',
@@ -178,23 +119,7 @@ export async function realtimeRoutes(
           });
           return;
         }
-        if (isCallFrame(frame)) return callSignaling.handle(frame);
-        const meta = { ip: req.ip, userAgent: String(req.headers['user-agent'] ?? ''), requestId: String(req.id) };
-        if (frame.type === 'send') {
-          consultations
-            .send(actor, frame.consultationId, { clientId: frame.clientId, kind: 'text', text: frame.text }, meta)
-            .then((ack) => send({ type: 'ack', consultationId: frame.consultationId, ...ack }))
-            .catch((err) => fail(err, { clientId: frame.clientId, consultationId: frame.consultationId }));
-        } else if (frame.type === 'sync') {
-          consultations
-            .messages(actor, frame.consultationId, frame.after, 500)
-            .then((page) => send({ type: 'messages', consultationId: frame.consultationId, ...page }))
-            .catch((err) => fail(err, { consultationId: frame.consultationId }));
-        } else {
-          consultations
-            .markRead(actor, frame.consultationId, frame.seq)
-            .catch((err) => fail(err, { consultationId: frame.consultationId }));
-        }
+        handler.handle(frame as ClientFrame);
       });
 
       send({ type: 'hello', userId: actor.userId });

@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import type { CallClientFrame, ClientFrame, ServerFrame } from '@anxin/contracts';
 import type { FastifyBaseLogger } from 'fastify';
 import { AppError, describeError } from '../../platform/errors.js';
-import type { MessageBus } from '../../realtime/bus.js';
+import type { BusEvent, MessageBus } from '../../realtime/bus.js';
+import type { SocketFeature } from '../../realtime/socket.js';
 import { userTopic } from '../consultations/consultations.service.js';
 import type { Actor } from '../identity/identity.service.js';
 import { callUserTopic, type CallContext, type CallService } from './calls.service.js';
@@ -27,8 +28,8 @@ export function attachCallSignaling(opts: {
 }) {
   const { calls, bus, actor, send } = opts;
   const ctx: CallContext = { actor, connId: crypto.randomUUID(), requestId: opts.requestId };
-  const relay = (event: { call?: { type: string } }) => {
-    if (event.call) send(event.call as ServerFrame);
+  const relay = (event: BusEvent) => {
+    if (event.type === 'call') send(event.call as ServerFrame);
   };
   calls.connectionOpened(ctx, send);
   const unsubscribe = [
@@ -83,6 +84,20 @@ export function attachCallSignaling(opts: {
     close(code: number) {
       for (const off of unsubscribe) off();
       calls.connectionClosed(ctx, code === 1000 || code === 1001);
+    },
+  };
+}
+
+/** Calls on the WebSocket (CON-2): the `call.*` frames of every socket go to its own signalling. */
+export function callSockets(deps: { calls: CallService; bus: MessageBus }): SocketFeature {
+  return {
+    attach(session) {
+      const signaling = attachCallSignaling({ ...deps, ...session });
+      return {
+        handles: isCallFrame,
+        handle: (frame) => signaling.handle(frame as CallClientFrame),
+        close: (code) => signaling.close(code),
+      };
     },
   };
 }

@@ -1,13 +1,5 @@
 import crypto from 'node:crypto';
-import type {
-  AppKind,
-  ConsentProof,
-  Me,
-  RequestCodeReply,
-  SessionInfo,
-  StaffRole,
-  UpdateMeBody,
-} from '@anxin/contracts';
+import type { AppKind, ConsentProof, Me, RequestCodeReply, SessionInfo, UpdateMeBody } from '@anxin/contracts';
 import { decideOtpSend, describeUserAgent, maskIp, maskPhone, normalizeMainlandMobile, OTP_RULES } from '@anxin/domain';
 import type { Config } from '../../config.js';
 import type { Db, Queryable } from '../../db/database.js';
@@ -24,14 +16,8 @@ import { hashOtp, hashToken, newOtpCode, newToken } from './tokens.js';
 import * as repo from './identity.repo.js';
 
 /** Who is calling, resolved from the session cookie before any handler runs. */
-export interface Actor {
-  userId: string;
-  app: AppKind;
-  roles: StaffRole[];
-  sessionId: string;
-  stage: 'active' | 'totp_required' | 'totp_enrolment_required';
-  locale: 'zh-CN' | 'en';
-}
+export type { Actor } from '../../platform/actor.js';
+import type { Actor } from '../../platform/actor.js';
 
 export interface IdentityDeps {
   db: Db;
@@ -291,8 +277,7 @@ export class IdentityService {
   }
 
   private async endSockets(sessionIds: string[]) {
-    for (const id of sessionIds)
-      await this.deps.bus?.publish(sessionTopic(id), { type: 'status', consultationId: '', status: 'session_ended' });
+    for (const id of sessionIds) await this.deps.bus?.publish(sessionTopic(id), { type: 'session.ended' });
   }
 
   async listSessions(actor: Actor): Promise<SessionInfo[]> {

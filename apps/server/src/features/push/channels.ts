@@ -1,10 +1,10 @@
 import webpush from 'web-push';
 import type { PushPayload } from '@anxin/contracts';
-import { VENDOR_PROCESSORS } from './push-recipients.js';
+import { VENDOR_PROCESSORS } from '../../privacy/inventory/push-recipients.js';
 
 /**
  * How a push leaves the server. Every channel takes a target holding exactly the data its recipient receives
- * (declared in push-recipients.ts) and a content-free payload, and says what happened:
+ * (declared in privacy/inventory/push-recipients.ts) and a content-free payload, and says what happened:
  * - `delivered`: the push service accepted it;
  * - `gone`: the subscription no longer exists (404/410): delete it;
  * - `retry`: a temporary failure (network, 429, 5xx): the job tries again later with backoff;

@@ -15,7 +15,7 @@ import { AppError } from '../../platform/errors.js';
 import type { Clock } from '../../platform/clock.js';
 import type { ChannelRegistry, DeliveryResult, VapidDetails, WebPushTarget } from './channels.js';
 import { buildPushPayload, deliveryOptionsFor } from './push-payload.js';
-import { webPushServiceFor } from './push-recipients.js';
+import { webPushServiceFor } from '../../privacy/inventory/push-recipients.js';
 import * as repo from './push.repo.js';
 import * as noticesRepo from '../notices/notices.repo.js';
 

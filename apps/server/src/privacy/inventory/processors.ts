@@ -1,4 +1,4 @@
-import { PUSH_PROCESSORS } from '../../features/push/push-recipients.js';
+import { PUSH_PROCESSORS } from './push-recipients.js';
 
 /**
  * Third parties that receive personal data (INV-1). The published list in the policy is generated from here.

@@ -20,11 +20,8 @@ import * as repo from './policy.repo.js';
 /** Changes take effect 7 days after notice (POL-2); the very first version takes effect at once. */
 export const POLICY_NOTICE_DAYS = 7;
 
-export interface RequestMeta {
-  ip: string;
-  userAgent: string;
-  requestId: string;
-}
+export type { RequestMeta } from '../../platform/actor.js';
+import type { RequestMeta } from '../../platform/actor.js';
 
 export interface PolicyStatus {
   acceptedVersion: number | null;

@@ -1,4 +1,4 @@
-import type { Processor } from '../../privacy/inventory/processors.js';
+import type { Processor } from './processors.js';
 
 /**
  * Who receives data when we push (NOT-2, INV-1). These entries are merged into the processors list the privacy
