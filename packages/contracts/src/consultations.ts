@@ -86,7 +86,10 @@ export const SendMessageBody = Type.Object(
 );
 export type SendMessageBody = Type.Static<typeof SendMessageBody>;
 
-export const MessageKind = Type.Union([Type.Literal('text'), Type.Literal('image'), Type.Literal('voice')]);
+/** The kinds of message with a file; with text, every kind of message (defined here once, used everywhere). */
+export const MediaKind = Type.Union([Type.Literal('image'), Type.Literal('voice')]);
+export type MediaKind = Type.Static<typeof MediaKind>;
+export const MessageKind = Type.Union([Type.Literal('text'), ...MediaKind.anyOf]);
 export type MessageKind = Type.Static<typeof MessageKind>;
 
 /** The file of an image or voice-note message; fetched from /api/consultations/:id/messages/:seq/media/:variant. */
@@ -130,7 +133,7 @@ export const MAX_VOICE_NOTE_MS = 60_000;
 export const MediaMessageQuery = Type.Object(
   {
     clientId: Type.String({ format: 'uuid' }),
-    kind: Type.Union([Type.Literal('image'), Type.Literal('voice')]),
+    kind: MediaKind,
     /** Length of a voice note as recorded, at most 60 s. */
     durationMs: Type.Optional(Type.Integer({ minimum: 300, maximum: MAX_VOICE_NOTE_MS })),
   },

@@ -1,3 +1,4 @@
+import type { MessageKind } from '@anxin/contracts';
 import type { ColumnType, Generated } from 'kysely';
 
 /** Kysely table types; must match db/migrations. The inventory test checks every column is classified. */
@@ -241,7 +242,7 @@ export interface MessagesTable {
   seq: number;
   client_id: string;
   sender_id: string;
-  kind: 'text' | 'image' | 'voice';
+  kind: MessageKind;
   body_enc: Buffer;
   created_at: Timestamp;
 }

@@ -314,6 +314,7 @@ export const onboardingApi = {
 import type {
   ConsultationDetail,
   ConsultationList,
+  MediaKind,
   MessageAck,
   MessagePage,
   RequestConsultationBody,
@@ -342,7 +343,7 @@ export const consultationApi = {
   /** An image or voice note as the raw body; the same `clientId` always gets the same `seq`. */
   sendMedia: (
     id: string,
-    query: { clientId: string; kind: 'image' | 'voice'; durationMs?: number },
+    query: { clientId: string; kind: MediaKind; durationMs?: number },
     file: Blob,
     onProgress?: (fraction: number) => void,
   ) => {

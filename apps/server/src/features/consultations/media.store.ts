@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { MediaVariant } from '@anxin/contracts';
+import type { MediaKind, MediaVariant } from '@anxin/contracts';
 import { sniffAudioType, voiceNoteSizeOk, VOICE_NOTE_MAX_BYTES } from '@anxin/domain';
 import type { Queryable } from '../../db/database.js';
 import type { KeyStore } from '../../crypto/key-store.js';
@@ -63,7 +63,7 @@ export class MediaStore {
   ) {}
 
   /** Checks and processes an upload; images one or two at a time (429 MEDIA_BUSY when too many are waiting). */
-  async prepare(kind: 'image' | 'voice', bytes: Buffer, durationMs: number | undefined): Promise<MediaFile[]> {
+  async prepare(kind: MediaKind, bytes: Buffer, durationMs: number | undefined): Promise<MediaFile[]> {
     if (kind === 'voice') return prepareVoiceNote(bytes, durationMs);
     if (this.imagesRunning >= IMAGE_SLOTS) {
       if (this.imageQueue.length >= IMAGE_QUEUE) throw new AppError('MEDIA_BUSY');

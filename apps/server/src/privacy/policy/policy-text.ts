@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { INVENTORY, type PersonalColumn } from '../inventory/inventory.js';
+import { INVENTORY, type Category, type PersonalColumn } from '../inventory/inventory.js';
 import { LEGAL_BASES, PURPOSES, RETENTION } from '../inventory/purposes.js';
 import { PROCESSORS } from '../inventory/processors.js';
 
@@ -16,7 +16,8 @@ export interface PolicyDraft {
 
 export const sha256Hex = (text: string) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 
-const CATEGORY_LABELS: Record<string, { zh: string; en: string }> = {
+/** Typed by Category: a category without its label does not build (it would print a raw key in the policy). */
+const CATEGORY_LABELS: Record<Category, { zh: string; en: string }> = {
   'contact.phone': { zh: '手机号码', en: 'Mobile number' },
   'profile.display_name': { zh: '昵称', en: 'Display name' },
   'profile.demographics': {
@@ -83,7 +84,7 @@ const CATEGORY_LABELS: Record<string, { zh: string; en: string }> = {
  * for how long, and who else receives it. Editing the inventory changes the policy, which creates a new version.
  */
 export function generatePolicy(operator: OperatorInfo): PolicyDraft {
-  const byCategory = new Map<string, PersonalColumn[]>();
+  const byCategory = new Map<Category, PersonalColumn[]>();
   for (const cols of Object.values(INVENTORY)) {
     for (const spec of Object.values(cols)) {
       if (spec.sensitivity === 'none') continue;
@@ -98,7 +99,7 @@ export function generatePolicy(operator: OperatorInfo): PolicyDraft {
       const bases = [...new Set(specs.map((s) => s.legalBasis))].map((b) => LEGAL_BASES[b][lang]);
       const retention = [...new Set(specs.map((s) => s.retention))].map((r) => RETENTION[r][lang]);
       const encrypted = specs.every((s) => s.protection !== 'clear');
-      const label = CATEGORY_LABELS[cat]?.[lang] ?? cat;
+      const label = CATEGORY_LABELS[cat][lang];
       return lang === 'zh'
         ? `- **${label}**：用于${purposes.join('、')}；依据：${bases.join('、')}；保存期限：${retention.join('、')}${encrypted ? '；加密或去标识化存储' : ''}。`
         : `- **${label}**: for ${purposes.join(', ')}; basis: ${bases.join(', ')}; kept: ${retention.join(', ')}${encrypted ? '; stored encrypted or pseudonymised' : ''}.`;

@@ -2,7 +2,7 @@
  * Pure chat and queue logic (no React, no I/O): merging messages by sequence number, the unacknowledged
  * ("pending") messages and their timeouts, and the doctor's queue. The WebSocket itself is lib/realtime's.
  */
-import type { ConsultationSummary, Message } from '@anxin/contracts';
+import type { ConsultationSummary, MediaKind, Message } from '@anxin/contracts';
 
 /** A message typed on this device that the server has not acknowledged yet. Lives in memory only. */
 export interface PendingMessage {
@@ -19,7 +19,7 @@ export interface PendingMessage {
 }
 
 export interface PendingFile {
-  kind: 'image' | 'voice';
+  kind: MediaKind;
   blob: Blob;
   /** Voice notes: the recorded length. */
   durationMs?: number;
