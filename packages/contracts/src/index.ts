@@ -8,3 +8,4 @@ export * from './realtime.js';
 export * from './crisis.js';
 export * from './calls.js';
 export * from './push.js';
+export * from './errors.js';

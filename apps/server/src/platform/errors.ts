@@ -2,6 +2,8 @@
  * Every error a caller can see is a code from this table: one HTTP status, one zh-CN and one English message.
  * Services throw AppError(code, params); only the error handler turns codes into HTTP responses.
  */
+import type { ErrorCode } from '@anxin/contracts';
+
 type Params = Record<string, string | number>;
 interface ErrorSpec {
   status: number;
@@ -403,9 +405,9 @@ export const ERRORS = {
     zh: () => '服务器开小差了，请稍后重试。如果问题持续，请联系客服。',
     en: () => 'Something went wrong on our side. Please try again later; contact support if it persists.',
   },
-} satisfies Record<string, ErrorSpec>;
+} satisfies Record<ErrorCode, ErrorSpec>;
 
-export type ErrorCode = keyof typeof ERRORS;
+export type { ErrorCode };
 
 export class AppError extends Error {
   constructor(

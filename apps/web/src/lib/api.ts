@@ -10,6 +10,7 @@ import type {
   DevOutbox,
   EnrolmentStartReply,
   ErrorBody,
+  ErrorCode,
   Locale,
   Me,
   Ok,
@@ -25,13 +26,16 @@ import type {
 } from '@anxin/contracts';
 import i18n, { currentLocale } from './i18n';
 
+/** A code from the server (typed by contracts), or one of ours for what never reached it. */
+export type ApiErrorCode = ErrorCode | 'NETWORK_ERROR' | 'UNEXPECTED' | 'ABORTED' | `HTTP_${number}`;
+
 export class ApiError extends Error {
   override readonly name = 'ApiError';
   constructor(
     /** HTTP status; 0 when the request never reached the server. */
     readonly status: number,
     /** Stable machine-readable code from the server, or `NETWORK_ERROR` / `HTTP_<status>`. */
-    readonly code: string,
+    readonly code: ApiErrorCode,
     message: string,
     readonly retryAfterSeconds?: number,
     readonly field?: string,
@@ -103,7 +107,7 @@ async function request<T>(
       throw emit(
         new ApiError(
           res.status,
-          code,
+          code as ErrorCode,
           message || i18n.t('errors.unexpected'),
           retryAfterSeconds ?? retryAfterHeader(res),
           field,
@@ -229,7 +233,7 @@ function xhrError(xhr: XMLHttpRequest): ApiError {
     const { code, message, retryAfterSeconds, field } = data.error;
     return new ApiError(
       xhr.status,
-      code,
+      code as ErrorCode,
       message || i18n.t('errors.unexpected'),
       retryAfterSeconds ?? retryAfter,
       field,
