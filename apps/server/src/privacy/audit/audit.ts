@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Db, Queryable } from '../../db/database.js';
+import type { Actor, RequestMeta } from '../../platform/actor.js';
 import type { AuditAction } from './audit-actions.js';
 import * as repo from './audit.repo.js';
 
@@ -100,6 +101,37 @@ export async function appendAuditEntries(
   });
   await repo.insertEntries(trx, rows);
   return rows.map((r) => r.id);
+}
+
+/** What an entry says beyond who did it: the data subject, the purpose of a staff access, ids and counts. */
+export type AuditFields = Pick<AuditEvent, 'subjectId' | 'purpose' | 'details'>;
+
+/** The role an entry records for an actor: doctor or patient, or the staff member's roles. */
+export const auditRole = (actor: Pick<Actor, 'app' | 'roles'>) =>
+  actor.app === 'staff' ? actor.roles.join(',') || 'staff' : actor.app;
+
+/**
+ * The audit entry of something a signed-in person did in a request, in the caller's transaction: actor, role and
+ * request id come from the actor and the request, so every entry names them the same way.
+ */
+export function auditBy(
+  trx: Queryable,
+  actor: Pick<Actor, 'userId' | 'app' | 'roles'>,
+  meta: Pick<RequestMeta, 'requestId'> | null,
+  action: AuditAction,
+  fields: AuditFields = {},
+  now?: Date,
+): Promise<number> {
+  return appendAudit(
+    trx,
+    { action, actorId: actor.userId, actorRole: auditRole(actor), requestId: meta?.requestId ?? null, ...fields },
+    now,
+  );
+}
+
+/** The audit entry of something the system did on its own (a job, a timer, an automated check). */
+export function auditBySystem(trx: Queryable, action: AuditAction, fields: AuditFields = {}, now?: Date) {
+  return appendAudit(trx, { action, actorId: null, actorRole: 'system', requestId: null, ...fields }, now);
 }
 
 /** Append one entry in the caller's transaction (see appendAuditEntries). */
