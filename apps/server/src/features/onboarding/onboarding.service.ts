@@ -15,7 +15,7 @@ import type { Selectable } from 'kysely';
 import { blindIndex } from '../../crypto/blind-index.js';
 import type { KeyStore } from '../../crypto/key-store.js';
 import type { DerivedKeys } from '../../crypto/master-key.js';
-import { appendAudit, canonicalJson } from '../../privacy/audit/audit.js';
+import { appendAudit, auditBy, canonicalJson } from '../../privacy/audit/audit.js';
 import type { PolicyService, RequestMeta } from '../../privacy/policy/policy.service.js';
 import { AppError } from '../../platform/errors.js';
 import type { Clock } from '../../platform/clock.js';
@@ -217,16 +217,12 @@ export class OnboardingService {
   /** Every move back to draft (re-review of an approved profile, or a new try after rejection) is on record. */
   private async auditReopened(trx: Queryable, actor: Actor, row: Row, status: Row['status'], meta: RequestMeta) {
     if (status !== 'draft' || row.status === 'draft') return;
-    await appendAudit(
+    await auditBy(
       trx,
-      {
-        action: 'onboarding.reopened',
-        actorId: actor.userId,
-        actorRole: 'doctor',
-        subjectId: actor.userId,
-        requestId: meta.requestId,
-        details: { applicationId: row.id, from: row.status },
-      },
+      actor,
+      meta,
+      'onboarding.reopened',
+      { subjectId: actor.userId, details: { applicationId: row.id, from: row.status } },
       this.deps.clock.now(),
     );
   }
@@ -274,7 +270,7 @@ export class OnboardingService {
       await this.auditReopened(trx, actor, row, status, meta);
       // ONB-6: expertise and biography go live at once on a published profile, even while changed credentials
       // are being re-reviewed.
-      await this.updateLiveProfile(trx, actor.userId, before, after, meta);
+      await this.updateLiveProfile(trx, actor, before, after, meta);
     });
     return this.mine(actor);
   }
@@ -282,7 +278,7 @@ export class OnboardingService {
   /** ONB-6: non-credential edits (expertise, biography) go live at once on a published profile. */
   private async updateLiveProfile(
     trx: Queryable,
-    userId: string,
+    actor: Actor,
     before: ApplicationForm,
     after: ApplicationForm,
     meta: RequestMeta,
@@ -293,22 +289,18 @@ export class OnboardingService {
       canonicalJson(before.professional?.expertise ?? []) === canonicalJson(expertise) &&
       canonicalJson(biographyOf(before)) === canonicalJson(biography);
     if (unchanged) return;
-    const updated = await profiles.updateProfileText(trx, userId, {
+    const updated = await profiles.updateProfileText(trx, actor.userId, {
       expertise,
       biography: JSON.stringify(biography),
       updated_at: this.deps.clock.now(),
     });
     if (updated === 0) return;
-    await appendAudit(
+    await auditBy(
       trx,
-      {
-        action: 'profile.updated',
-        actorId: userId,
-        actorRole: 'doctor',
-        subjectId: userId,
-        requestId: meta.requestId,
-        details: { fields: [...PROFILE_ONLY_FIELDS] },
-      },
+      actor,
+      meta,
+      'profile.updated',
+      { subjectId: actor.userId, details: { fields: [...PROFILE_ONLY_FIELDS] } },
       this.deps.clock.now(),
     );
   }
@@ -329,16 +321,12 @@ export class OnboardingService {
       await repo.setPhoto(trx, row.id, column, blobId, status, clock.now());
       if (previous) files.removed.push(...(await this.deps.photos.removeRows(trx, previous)));
       if (slot === 'avatar') await profiles.setProfileAvatar(trx, actor.userId, blobId, clock.now());
-      await appendAudit(
+      await auditBy(
         trx,
-        {
-          action: 'onboarding.photo_uploaded',
-          actorId: actor.userId,
-          actorRole: 'doctor',
-          subjectId: actor.userId,
-          requestId: meta.requestId,
-          details: { slot, width: processed.full.width, height: processed.full.height },
-        },
+        actor,
+        meta,
+        'onboarding.photo_uploaded',
+        { subjectId: actor.userId, details: { slot, width: processed.full.width, height: processed.full.height } },
         clock.now(),
       );
       await this.auditReopened(trx, actor, row, status, meta);
@@ -356,16 +344,12 @@ export class OnboardingService {
       const status = this.statusAfterEdit(row, slot !== 'avatar');
       await repo.setPhoto(trx, row.id, column, null, status, clock.now());
       files.removed.push(...(await this.deps.photos.removeRows(trx, row[column]!)));
-      await appendAudit(
+      await auditBy(
         trx,
-        {
-          action: 'onboarding.photo_deleted',
-          actorId: actor.userId,
-          actorRole: 'doctor',
-          subjectId: actor.userId,
-          requestId: meta.requestId,
-          details: { slot },
-        },
+        actor,
+        meta,
+        'onboarding.photo_deleted',
+        { subjectId: actor.userId, details: { slot } },
         clock.now(),
       );
       await this.auditReopened(trx, actor, row, status, meta);
@@ -450,16 +434,12 @@ export class OnboardingService {
           decision_id: decisionId,
         },
       ]);
-      await appendAudit(
+      await auditBy(
         trx,
-        {
-          action: 'onboarding.submitted',
-          actorId: actor.userId,
-          actorRole: 'doctor',
-          subjectId: actor.userId,
-          requestId: meta.requestId,
-          details: { applicationId: row.id, submission: row.submission_count + 1 },
-        },
+        actor,
+        meta,
+        'onboarding.submitted',
+        { subjectId: actor.userId, details: { applicationId: row.id, submission: row.submission_count + 1 } },
         now,
       );
       await appendAudit(

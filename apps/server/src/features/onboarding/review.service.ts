@@ -12,7 +12,7 @@ import { PHOTO_SLOTS } from '@anxin/contracts';
 import { maskCertificate, maskResidentId, validateForm } from '@anxin/domain';
 import type { Db } from '../../db/database.js';
 import type { KeyStore } from '../../crypto/key-store.js';
-import { appendAudit } from '../../privacy/audit/audit.js';
+import { auditBy } from '../../privacy/audit/audit.js';
 import type { PolicyService, RequestMeta } from '../../privacy/policy/policy.service.js';
 import { AppError } from '../../platform/errors.js';
 import type { Clock } from '../../platform/clock.js';
@@ -94,15 +94,14 @@ export class ReviewService {
     const detail = await this.detail(id);
     const row = (await repo.findApplicationById(this.deps.db, id))!;
     await this.deps.db.transaction().execute((trx) =>
-      appendAudit(
+      auditBy(
         trx,
+        staff,
+        meta,
+        'staff.viewed_personal_data',
         {
-          action: 'staff.viewed_personal_data',
-          actorId: staff.userId,
-          actorRole: staff.roles.join(','),
           subjectId: row.user_id,
           purpose: 'application_review',
-          requestId: meta.requestId,
           details: { applicationId: id, fields: ['basic', 'professional', 'masked_numbers'], via: 'detail' },
         },
         this.deps.clock.now(),
@@ -172,17 +171,12 @@ export class ReviewService {
         expires_at: expiresAt,
         created_at: now,
       });
-      await appendAudit(
+      await auditBy(
         trx,
-        {
-          action: 'staff.viewed_personal_data',
-          actorId: staff.userId,
-          actorRole: staff.roles.join(','),
-          subjectId: row.user_id,
-          purpose: body.purpose,
-          requestId: meta.requestId,
-          details: { applicationId: row.id, fields, via: 'reveal' },
-        },
+        staff,
+        meta,
+        'staff.viewed_personal_data',
+        { subjectId: row.user_id, purpose: body.purpose, details: { applicationId: row.id, fields, via: 'reveal' } },
         now,
       );
     });
@@ -219,15 +213,14 @@ export class ReviewService {
         : await repo.liveGrantFor(db, staff.userId, row.id, `photo:${slot}`, clock.now());
     if (!grant) throw new AppError('REVEAL_REQUIRED');
     await db.transaction().execute((trx) =>
-      appendAudit(
+      auditBy(
         trx,
+        staff,
+        meta,
+        'staff.viewed_personal_data',
         {
-          action: 'staff.viewed_personal_data',
-          actorId: staff.userId,
-          actorRole: staff.roles.join(','),
           subjectId: row.user_id,
           purpose: grant.purpose,
-          requestId: meta.requestId,
           details: { applicationId: row.id, fields: [`photo:${slot}`], via: 'photo' },
         },
         clock.now(),
@@ -282,16 +275,12 @@ export class ReviewService {
           updated_at: now,
         };
         await profiles.upsertProfile(trx, row.user_id, profile, now);
-        await appendAudit(
+        await auditBy(
           trx,
-          {
-            action: 'profile.published',
-            actorId: staff.userId,
-            actorRole: staff.roles.join(','),
-            subjectId: row.user_id,
-            requestId: meta.requestId,
-            details: { applicationId: row.id },
-          },
+          staff,
+          meta,
+          'profile.published',
+          { subjectId: row.user_id, details: { applicationId: row.id } },
           now,
         );
       }
@@ -299,16 +288,12 @@ export class ReviewService {
         // A rejected re-review means the platform can no longer vouch for this doctor's current credentials.
         const removed = await profiles.deleteProfile(trx, row.user_id);
         if (removed > 0) {
-          await appendAudit(
+          await auditBy(
             trx,
-            {
-              action: 'profile.unpublished',
-              actorId: staff.userId,
-              actorRole: staff.roles.join(','),
-              subjectId: row.user_id,
-              requestId: meta.requestId,
-              details: { applicationId: row.id },
-            },
+            staff,
+            meta,
+            'profile.unpublished',
+            { subjectId: row.user_id, details: { applicationId: row.id } },
             now,
           );
         }
@@ -316,14 +301,13 @@ export class ReviewService {
       await notices.create(trx, row.user_id, `onboarding.${status}` as 'onboarding.approved', {
         applicationId: row.id,
       });
-      await appendAudit(
+      await auditBy(
         trx,
+        staff,
+        meta,
+        'onboarding.decided',
         {
-          action: 'onboarding.decided',
-          actorId: staff.userId,
-          actorRole: staff.roles.join(','),
           subjectId: row.user_id,
-          requestId: meta.requestId,
           details: { applicationId: row.id, decision: body.decision, reasonCode: body.reasonCode },
         },
         now,

@@ -10,7 +10,7 @@ import type { KeyStore } from '../../crypto/key-store.js';
 import type { DerivedKeys } from '../../crypto/master-key.js';
 import type { Actor } from '../identity/identity.service.js';
 import type { RequestMeta } from '../../privacy/policy/policy.service.js';
-import { appendAudit } from '../../privacy/audit/audit.js';
+import { auditBy, auditBySystem } from '../../privacy/audit/audit.js';
 import { AppError } from '../../platform/errors.js';
 import type { Clock } from '../../platform/clock.js';
 import type { ChannelRegistry, DeliveryResult, VapidDetails, WebPushTarget } from './channels.js';
@@ -162,16 +162,12 @@ export class PushService {
       if (existing && existing.user_id === actor.userId && existing.session_id === actor.sessionId) return;
       const replaced = await repo.deleteByEndpointOrSession(trx, bidx, actor.sessionId);
       for (const r of replaced.filter((x) => x.user_id !== actor.userId))
-        await appendAudit(
+        await auditBy(
           trx,
-          {
-            action: 'push.unsubscribed',
-            actorId: actor.userId,
-            actorRole: actor.app,
-            subjectId: r.user_id,
-            requestId: meta.requestId,
-            details: { subscriptionId: r.id, reason: 'moved_to_another_account' },
-          },
+          actor,
+          meta,
+          'push.unsubscribed',
+          { subjectId: r.user_id, details: { subscriptionId: r.id, reason: 'moved_to_another_account' } },
           now,
         );
       const id = crypto.randomUUID();
@@ -191,16 +187,12 @@ export class PushService {
         ),
         created_at: now,
       });
-      await appendAudit(
+      await auditBy(
         trx,
-        {
-          action: 'push.subscribed',
-          actorId: actor.userId,
-          actorRole: actor.app,
-          subjectId: actor.userId,
-          requestId: meta.requestId,
-          details: { subscriptionId: id, service, replaced: replaced.map((r) => r.id) },
-        },
+        actor,
+        meta,
+        'push.subscribed',
+        { subjectId: actor.userId, details: { subscriptionId: id, service, replaced: replaced.map((r) => r.id) } },
         now,
       );
     });
@@ -211,16 +203,12 @@ export class PushService {
     return this.deps.db.transaction().execute(async (trx) => {
       const removed = await repo.deleteForSession(trx, actor.sessionId, actor.userId);
       if (removed.length > 0)
-        await appendAudit(
+        await auditBy(
           trx,
-          {
-            action: 'push.unsubscribed',
-            actorId: actor.userId,
-            actorRole: actor.app,
-            subjectId: actor.userId,
-            requestId: meta.requestId,
-            details: { subscriptionIds: removed.map((r) => r.id), reason: 'turned_off' },
-          },
+          actor,
+          meta,
+          'push.unsubscribed',
+          { subjectId: actor.userId, details: { subscriptionIds: removed.map((r) => r.id), reason: 'turned_off' } },
           this.deps.clock.now(),
         );
       return { removed: removed.length };
@@ -269,14 +257,13 @@ export class PushService {
         updated_at: now,
       };
       await repo.upsertPreferences(trx, actor.userId, values);
-      await appendAudit(
+      await auditBy(
         trx,
+        actor,
+        meta,
+        'push.preferences_updated',
         {
-          action: 'push.preferences_updated',
-          actorId: actor.userId,
-          actorRole: actor.app,
           subjectId: actor.userId,
-          requestId: meta.requestId,
           details: {
             categoriesOff: Object.entries(body.categories)
               .filter(([, on]) => !on)
@@ -379,15 +366,10 @@ export class PushService {
       await db.transaction().execute(async (trx) => {
         const res = await repo.deleteSubscription(trx, sub.id);
         if (Number(res.numDeletedRows) > 0)
-          await appendAudit(
+          await auditBySystem(
             trx,
-            {
-              action: 'push.unsubscribed',
-              actorId: null,
-              actorRole: 'system',
-              subjectId: sub.user_id,
-              details: { subscriptionIds: [sub.id], reason: 'push_service_gone' },
-            },
+            'push.unsubscribed',
+            { subjectId: sub.user_id, details: { subscriptionIds: [sub.id], reason: 'push_service_gone' } },
             now,
           );
       });
