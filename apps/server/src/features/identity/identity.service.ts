@@ -6,7 +6,7 @@ import type { Db, Queryable } from '../../db/database.js';
 import { blindIndex } from '../../crypto/blind-index.js';
 import type { KeyStore } from '../../crypto/key-store.js';
 import type { DerivedKeys } from '../../crypto/master-key.js';
-import { appendAudit } from '../../privacy/audit/audit.js';
+import { appendAudit, auditBy } from '../../privacy/audit/audit.js';
 import type { PolicyService, RequestMeta } from '../../privacy/policy/policy.service.js';
 import { AppError } from '../../platform/errors.js';
 import type { Clock } from '../../platform/clock.js';
@@ -260,16 +260,12 @@ export class IdentityService {
     await this.deps.db.transaction().execute(async (trx) => {
       const now = this.deps.clock.now();
       await repo.revokeSessionById(trx, actor.sessionId, 'signed_out', now);
-      await appendAudit(
+      await auditBy(
         trx,
-        {
-          action: 'auth.sign_out',
-          actorId: actor.userId,
-          actorRole: actor.app,
-          subjectId: actor.userId,
-          requestId: meta.requestId,
-          details: { sessionId: actor.sessionId },
-        },
+        actor,
+        meta,
+        'auth.sign_out',
+        { subjectId: actor.userId, details: { sessionId: actor.sessionId } },
         now,
       );
     });
@@ -311,18 +307,7 @@ export class IdentityService {
       const now = this.deps.clock.now();
       // Ownership is part of the WHERE: a user can only ever revoke their own sessions.
       if (!(await repo.revokeOwnSession(trx, sessionId, actor.userId, now))) throw new AppError('SESSION_NOT_FOUND');
-      await appendAudit(
-        trx,
-        {
-          action: 'auth.session_revoked',
-          actorId: actor.userId,
-          actorRole: actor.app,
-          subjectId: actor.userId,
-          requestId: meta.requestId,
-          details: { sessionId },
-        },
-        now,
-      );
+      await auditBy(trx, actor, meta, 'auth.session_revoked', { subjectId: actor.userId, details: { sessionId } }, now);
     });
     await this.endSockets([sessionId]);
   }
@@ -333,16 +318,12 @@ export class IdentityService {
       const now = this.deps.clock.now();
       const revoked = await repo.revokeAllOwnSessions(trx, actor.userId, now, includeCurrent ? null : actor.sessionId);
       const count = revoked.length;
-      await appendAudit(
+      await auditBy(
         trx,
-        {
-          action: 'auth.sessions_revoked_all',
-          actorId: actor.userId,
-          actorRole: actor.app,
-          subjectId: actor.userId,
-          requestId: meta.requestId,
-          details: { count, includeCurrent },
-        },
+        actor,
+        meta,
+        'auth.sessions_revoked_all',
+        { subjectId: actor.userId, details: { count, includeCurrent } },
         now,
       );
       ids.push(...revoked);
@@ -427,16 +408,12 @@ export class IdentityService {
       }
       if (Object.keys(changes).length === 0) return;
       await repo.updateUser(trx, actor.userId, changes);
-      await appendAudit(
+      await auditBy(
         trx,
-        {
-          action: 'account.updated',
-          actorId: actor.userId,
-          actorRole: actor.app,
-          subjectId: actor.userId,
-          requestId: meta.requestId,
-          details: { fields: Object.keys(body) },
-        },
+        actor,
+        meta,
+        'account.updated',
+        { subjectId: actor.userId, details: { fields: Object.keys(body) } },
         this.deps.clock.now(),
       );
     });

@@ -6,7 +6,7 @@ import type { Db } from '../../db/database.js';
 import { blindIndex } from '../../crypto/blind-index.js';
 import type { KeyStore } from '../../crypto/key-store.js';
 import type { DerivedKeys } from '../../crypto/master-key.js';
-import { appendAudit } from '../../privacy/audit/audit.js';
+import { appendAudit, auditBy } from '../../privacy/audit/audit.js';
 import type { RequestMeta } from '../../privacy/policy/policy.service.js';
 import { AppError } from '../../platform/errors.js';
 import type { Clock } from '../../platform/clock.js';
@@ -188,16 +188,12 @@ export class StaffService {
       // Committed on its own: a failed second factor must stay on record even though the request fails.
       const failures = await db.transaction().execute(async (trx) => {
         const now = clock.now();
-        await appendAudit(
+        await auditBy(
           trx,
-          {
-            action: 'auth.totp_failed',
-            actorId: actor.userId,
-            actorRole: 'staff',
-            subjectId: actor.userId,
-            requestId: meta.requestId,
-            details: { sessionId: actor.sessionId },
-          },
+          actor,
+          meta,
+          'auth.totp_failed',
+          { subjectId: actor.userId, details: { sessionId: actor.sessionId } },
           now,
         );
         // The audit entry records the miss; this session's own counter (migration 0013) decides the lock-out.
@@ -212,17 +208,7 @@ export class StaffService {
       const now = clock.now();
       await repo.revokeSessionById(trx, actor.sessionId, 'second_factor_passed', now);
       const issued = await this.deps.identity.createSession(trx, actor.userId, 'staff', 'active', false, meta);
-      await appendAudit(
-        trx,
-        {
-          action: 'auth.totp_verified',
-          actorId: actor.userId,
-          actorRole: 'staff',
-          subjectId: actor.userId,
-          requestId: meta.requestId,
-        },
-        now,
-      );
+      await auditBy(trx, actor, meta, 'auth.totp_verified', { subjectId: actor.userId }, now);
       return issued;
     });
   }

@@ -6,7 +6,7 @@ import type { Db } from '../../db/database.js';
 import { access } from '../../platform/access.js';
 import { requestMeta, requireActor } from '../../platform/http.js';
 import type { Clock } from '../../platform/clock.js';
-import { appendAudit, verifyAuditChain } from './audit.js';
+import { auditBy, verifyAuditChain } from './audit.js';
 import * as repo from './audit.repo.js';
 
 const tags = ['audit'];
@@ -53,19 +53,18 @@ export async function auditRoutes(fastify: FastifyInstance, opts: { db: Db; cloc
       const actor = requireActor(req);
       const result = await verifyAuditChain(db);
       const now = clock.now();
-      await db.transaction().execute((trx) =>
-        appendAudit(
-          trx,
-          {
-            action: 'audit.verified',
-            actorId: actor.userId,
-            actorRole: actor.roles.join(','),
-            requestId: requestMeta(req).requestId,
-            details: { ok: result.ok, checked: result.checked, firstBrokenId: result.firstBroken?.id ?? null },
-          },
-          now,
-        ),
-      );
+      await db
+        .transaction()
+        .execute((trx) =>
+          auditBy(
+            trx,
+            actor,
+            requestMeta(req),
+            'audit.verified',
+            { details: { ok: result.ok, checked: result.checked, firstBrokenId: result.firstBroken?.id ?? null } },
+            now,
+          ),
+        );
       return { ...result, verifiedAt: now.toISOString() };
     },
   );

@@ -11,7 +11,7 @@ import type { Db, Queryable } from '../../db/database.js';
 import type { KeyStore } from '../../crypto/key-store.js';
 import { AppError } from '../../platform/errors.js';
 import type { Clock } from '../../platform/clock.js';
-import { appendAudit } from '../audit/audit.js';
+import { appendAudit, auditBySystem } from '../audit/audit.js';
 import { generatePolicy, sha256Hex, type OperatorInfo } from './policy-text.js';
 import { SENSITIVE_CONSENTS } from './sensitive-consents.js';
 import { generateTerms, TERMS } from './terms-text.js';
@@ -62,11 +62,7 @@ export class PolicyService {
         published_by: null,
       });
       this.cached = null;
-      await appendAudit(
-        trx,
-        { action: 'policy.published', actorId: null, actorRole: 'system', details: { version } },
-        now,
-      );
+      await auditBySystem(trx, 'policy.published', { details: { version } }, now);
       return { version, published: true };
     });
   }
