@@ -18,7 +18,7 @@ import {
 import type { Logger } from 'pino';
 import type { CallConfig } from '../../config.js';
 import type { Db, Queryable } from '../../db/database.js';
-import { appendAudit } from '../../privacy/audit/audit.js';
+import { auditBy, auditBySystem } from '../../privacy/audit/audit.js';
 import { AppError } from '../../platform/errors.js';
 import type { Clock } from '../../platform/clock.js';
 import type { MessageBus } from '../../realtime/bus.js';
@@ -27,6 +27,12 @@ import type { NoticeService } from '../notices/notices.service.js';
 import * as repo from './calls.repo.js';
 import type { CallRow } from './calls.repo.js';
 import { iceConfigFor } from './turn.js';
+
+/**
+ * The request of an audit entry from a socket's optional request id. Calls are between the two participants of
+ * a consultation (doctor and patient), so the role auditBy records is the actor's app, as before.
+ */
+const requestOf = (requestId: string | undefined) => (requestId === undefined ? null : { requestId });
 
 /** Every WebSocket of a person hears about calls to them (incoming, ended) on this topic. */
 export const callUserTopic = (userId: string) => `calls:user:${userId}`;
@@ -222,18 +228,12 @@ export class CallService {
         consultationId: row.consultation_id,
         callId: row.id,
       });
-    await appendAudit(
-      trx,
-      {
-        action: 'call.ended',
-        actorId: who?.actor.userId ?? null,
-        actorRole: who ? who.actor.app : 'system',
-        subjectId: row.consultation_id,
-        requestId: who?.requestId ?? null,
-        details: { callId: row.id, outcome: after.outcome, endedBy: after.endedBy, durationSeconds },
-      },
-      now,
-    );
+    const fields = {
+      subjectId: row.consultation_id,
+      details: { callId: row.id, outcome: after.outcome, endedBy: after.endedBy, durationSeconds },
+    };
+    if (who) await auditBy(trx, who.actor, requestOf(who.requestId), 'call.ended', fields, now);
+    else await auditBySystem(trx, 'call.ended', fields, now);
   }
 
   private announceEnd(row: CallRow, after: CallSnapshot) {
@@ -293,16 +293,12 @@ export class CallService {
         duration_seconds: 0,
       };
       await repo.insertCall(trx, row);
-      await appendAudit(
+      await auditBy(
         trx,
-        {
-          action: 'call.started',
-          actorId: ctx.actor.userId,
-          actorRole: ctx.actor.app,
-          subjectId: consultationId,
-          requestId: ctx.requestId ?? null,
-          details: { callId, media },
-        },
+        ctx.actor,
+        requestOf(ctx.requestId),
+        'call.started',
+        { subjectId: consultationId, details: { callId, media } },
         now,
       );
       if (call.state === 'ended') await this.recordEnd(trx, row, call, 0, null, now);

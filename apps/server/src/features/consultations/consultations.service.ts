@@ -17,7 +17,7 @@ import type { Selectable } from 'kysely';
 import type { Db, Queryable, Tx } from '../../db/database.js';
 import type { ConsultationsTable } from '../../db/schema.js';
 import type { KeyStore } from '../../crypto/key-store.js';
-import { appendAudit } from '../../privacy/audit/audit.js';
+import { auditBy, auditBySystem } from '../../privacy/audit/audit.js';
 import type { PolicyService, RequestMeta } from '../../privacy/policy/policy.service.js';
 import { AppError } from '../../platform/errors.js';
 import type { Clock } from '../../platform/clock.js';
@@ -136,16 +136,13 @@ export class ConsultationService {
         follow_up_of: followUpOf,
       });
       await this.deps.notices.create(trx, doctor.user_id, 'consultation.requested', { consultationId: id });
-      await appendAudit(
+      // (the route admits patients only, so the role recorded is 'patient')
+      await auditBy(
         trx,
-        {
-          action: 'consultation.requested',
-          actorId: actor.userId,
-          actorRole: 'patient',
-          subjectId: id,
-          requestId: meta.requestId,
-          details: { doctorId: doctor.user_id, ...(followUpOf ? { followUpOf } : {}) },
-        },
+        actor,
+        meta,
+        'consultation.requested',
+        { subjectId: id, details: { doctorId: doctor.user_id, ...(followUpOf ? { followUpOf } : {}) } },
         now,
       );
     });
@@ -182,17 +179,9 @@ export class ConsultationService {
       });
       const noticeKind = `consultation.${to === 'active' ? 'accepted' : to}` as 'consultation.accepted';
       await this.deps.notices.create(trx, row.patient_id, noticeKind, { consultationId: id });
-      await appendAudit(
-        trx,
-        {
-          action: `consultation.${to === 'active' ? 'accepted' : to}` as 'consultation.accepted',
-          actorId: actor.userId,
-          actorRole: 'doctor',
-          subjectId: id,
-          requestId: meta.requestId,
-        },
-        now,
-      );
+      // (doctors only, by the routes and the check above, so the role recorded is 'doctor')
+      const action = `consultation.${to === 'active' ? 'accepted' : to}` as 'consultation.accepted';
+      await auditBy(trx, actor, meta, action, { subjectId: id }, now);
       return row;
     });
     await this.deps.bus.publish(userTopic(row.patient_id), { type: 'status', consultationId: id, status: to });
@@ -254,18 +243,7 @@ export class ConsultationService {
         await repo.updateConsultation(trx, id, { status: 'ended', ended_at: now, ended_reason: 'idle' });
         for (const userId of [row.patient_id, row.doctor_id])
           await this.deps.notices.create(trx, userId, 'consultation.ended_idle', { consultationId: id });
-        await appendAudit(
-          trx,
-          {
-            action: 'consultation.ended',
-            actorId: null,
-            actorRole: 'system',
-            subjectId: id,
-            requestId: null,
-            details: { reason: 'idle', idleHours },
-          },
-          now,
-        );
+        await auditBySystem(trx, 'consultation.ended', { subjectId: id, details: { reason: 'idle', idleHours } }, now);
         return row;
       });
       if (!row) continue;

@@ -13,7 +13,7 @@ import type {
 import { createCrisisDetector, type CrisisDetector } from '@anxin/domain/crisis';
 import type { Db, Queryable, Tx } from '../../db/database.js';
 import type { KeyStore } from '../../crypto/key-store.js';
-import { appendAudit } from '../../privacy/audit/audit.js';
+import { auditBy, auditBySystem } from '../../privacy/audit/audit.js';
 import type { RequestMeta } from '../../privacy/policy/policy.service.js';
 import { AppError } from '../../platform/errors.js';
 import type { Clock } from '../../platform/clock.js';
@@ -116,12 +116,10 @@ export class CrisisService {
       const reopen = existing.status === 'acknowledged' && before.severity === 'concern' && severity === 'acute';
       const sealed = await keys.encrypt(trx, subject, signalField(existing.id), JSON.stringify(signal));
       await repo.addSignal(trx, existing.id, sealed, message.at, reopen);
-      await appendAudit(
+      await auditBySystem(
         trx,
+        'crisis.signal_added',
         {
-          action: 'crisis.signal_added',
-          actorId: null,
-          actorRole: 'system',
           subjectId: subject,
           purpose: PURPOSE,
           details: { escalationId: existing.id, seq: hit.seq, reopened: reopen },
@@ -153,16 +151,10 @@ export class CrisisService {
       created_at: message.at,
       last_signal_at: message.at,
     });
-    await appendAudit(
+    await auditBySystem(
       trx,
-      {
-        action: 'crisis.escalation_opened',
-        actorId: null,
-        actorRole: 'system',
-        subjectId: subject,
-        purpose: PURPOSE,
-        details: { escalationId: id, seq: hit.seq },
-      },
+      'crisis.escalation_opened',
+      { subjectId: subject, purpose: PURPOSE, details: { escalationId: id, seq: hit.seq } },
       message.at,
     );
     // Also in the doctor's notices (and their push, if they allow it): no name, no content, no word of "crisis".
@@ -236,17 +228,13 @@ export class CrisisService {
     details: Record<string, string | number | boolean>,
   ) {
     await repo.markAcknowledged(trx, escalationId, actor.userId, now);
-    await appendAudit(
+    // (the consultation's doctor, a doctor-app account, so the role recorded is 'doctor')
+    await auditBy(
       trx,
-      {
-        action: 'crisis.acknowledged',
-        actorId: actor.userId,
-        actorRole: 'doctor',
-        subjectId: consultationId,
-        purpose: PURPOSE,
-        requestId: meta.requestId,
-        details: { escalationId, ...details },
-      },
+      actor,
+      meta,
+      'crisis.acknowledged',
+      { subjectId: consultationId, purpose: PURPOSE, details: { escalationId, ...details } },
       now,
     );
   }
@@ -297,17 +285,12 @@ export class CrisisService {
     }
     const note = await this.deps.keys.encrypt(trx, consultationId, handoverField(escalationId), resolution.note.trim());
     await repo.markHandedOver(trx, escalationId, actor.userId, now, note);
-    await appendAudit(
+    await auditBy(
       trx,
-      {
-        action: 'crisis.handed_over',
-        actorId: actor.userId,
-        actorRole: 'doctor',
-        subjectId: consultationId,
-        purpose: PURPOSE,
-        requestId: meta.requestId,
-        details: { escalationId },
-      },
+      actor,
+      meta,
+      'crisis.handed_over',
+      { subjectId: consultationId, purpose: PURPOSE, details: { escalationId } },
       now,
     );
   };
@@ -352,21 +335,18 @@ export class CrisisService {
   }
 
   private audited(staff: Actor, meta: RequestMeta, subjectId: string | null, details: Record<string, string | number>) {
-    return this.deps.db.transaction().execute((trx) =>
-      appendAudit(
-        trx,
-        {
-          action: 'staff.viewed_personal_data',
-          actorId: staff.userId,
-          actorRole: staff.roles.join(','),
-          subjectId,
-          purpose: PURPOSE,
-          requestId: meta.requestId,
-          details,
-        },
-        this.deps.clock.now(),
-      ),
-    );
+    return this.deps.db
+      .transaction()
+      .execute((trx) =>
+        auditBy(
+          trx,
+          staff,
+          meta,
+          'staff.viewed_personal_data',
+          { subjectId, purpose: PURPOSE, details },
+          this.deps.clock.now(),
+        ),
+      );
   }
 
   /** Support's queue (audited read, purpose crisis handling): acute before concern within each status group. */
@@ -427,15 +407,14 @@ export class CrisisService {
       const now = clock.now();
       const sealed = await keys.encrypt(trx, row.consultation_id, noteField(id), note.trim());
       await repo.markClosed(trx, id, staff.userId, now, sealed);
-      await appendAudit(
+      await auditBy(
         trx,
+        staff,
+        meta,
+        'crisis.escalation_closed',
         {
-          action: 'crisis.escalation_closed',
-          actorId: staff.userId,
-          actorRole: staff.roles.join(','),
           subjectId: row.consultation_id,
           purpose: PURPOSE,
-          requestId: meta.requestId,
           details: { escalationId: id, acknowledgedByDoctor: row.status === 'acknowledged' },
         },
         now,
