@@ -119,6 +119,22 @@ export class KeyStore {
     return (await this.decrypt(db, subjectId, ref, blob)).toString('utf8');
   }
 
+  /** For exports: the text, or null when there is none or the subject's key is destroyed (nothing readable left). */
+  async decryptTextIfKept(
+    db: Queryable,
+    subjectId: string,
+    ref: FieldRef,
+    blob: Buffer | null,
+  ): Promise<string | null> {
+    if (!blob) return null;
+    try {
+      return await this.decryptText(db, subjectId, ref, blob);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'DATA_ERASED') return null;
+      throw err;
+    }
+  }
+
   /** Crypto-shredding: remove every key of the subject and remember that we did (re-applied after restores). */
   async destroy(db: Queryable, subjectId: string, reason: string): Promise<void> {
     for (const id of [...this.unwrapped.keys()]) if (id.startsWith(`${subjectId}:`)) this.unwrapped.delete(id);

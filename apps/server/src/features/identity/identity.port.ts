@@ -37,15 +37,8 @@ export function createIdentityPort(deps: { keys: KeyStore }): PersonalDataPort {
   const { keys } = deps;
 
   /** Decrypts a column; null when empty, or when the person's key is already destroyed (erased earlier). */
-  async function text(db: Queryable, userId: string, ref: FieldRef, blob: Buffer | null): Promise<string | null> {
-    if (!blob) return null;
-    try {
-      return await keys.decryptText(db, userId, ref, blob);
-    } catch (e) {
-      if (e instanceof AppError && e.code === 'DATA_ERASED') return null;
-      throw e;
-    }
-  }
+  const text = (db: Queryable, userId: string, ref: FieldRef, blob: Buffer | null) =>
+    keys.decryptTextIfKept(db, userId, ref, blob);
 
   async function exportSubject(db: Queryable, { userId }: Subject): Promise<SubjectExport> {
     const user = await repo.findUserById(db, userId);

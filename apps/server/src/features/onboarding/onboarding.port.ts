@@ -80,15 +80,8 @@ export function createOnboardingPort(deps: OnboardingPortDeps): PersonalDataPort
   const { keys, photos } = deps;
 
   /** Decrypted text, or null when there is none or the subject's key is already destroyed (nothing readable left). */
-  const open = async (db: Queryable, subjectId: string, ref: ReturnType<typeof enc>, blob: Buffer | null) => {
-    if (!blob) return null;
-    try {
-      return await keys.decryptText(db, subjectId, ref, blob);
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'DATA_ERASED') return null;
-      throw err;
-    }
-  };
+  const open = (db: Queryable, subjectId: string, ref: ReturnType<typeof enc>, blob: Buffer | null) =>
+    keys.decryptTextIfKept(db, subjectId, ref, blob);
   const json = (text: string | null) => (text ? (JSON.parse(text) as Record<string, unknown>) : null);
 
   function photoFiles(blobs: Selectable<BlobsTable>[], slots: Map<string, PhotoSlot>): ExportFile[] {

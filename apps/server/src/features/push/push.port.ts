@@ -1,6 +1,5 @@
 import type { Queryable } from '../../db/database.js';
 import type { KeyStore } from '../../crypto/key-store.js';
-import { AppError } from '../../platform/errors.js';
 import type { ErasureStep, PersonalDataPort, Subject, SubjectExport } from '../../privacy/subject-data/ports.js';
 import { WEB_PUSH_SERVICES } from '../../privacy/inventory/push-recipients.js';
 import * as repo from './push.repo.js';
@@ -49,15 +48,8 @@ function subscriptionView(
 export function createPushPort(deps: { keys: KeyStore }): PersonalDataPort {
   /** The endpoint's host, or null when the person's key was already destroyed (then nothing is readable). */
   async function endpointHost(db: Queryable, userId: string, id: string, sealed: Buffer): Promise<string | null> {
-    try {
-      const stored = JSON.parse(await deps.keys.decryptText(db, userId, subscriptionRef(id), sealed)) as {
-        endpoint: string;
-      };
-      return new URL(stored.endpoint).host;
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'DATA_ERASED') return null;
-      throw err;
-    }
+    const text = await deps.keys.decryptTextIfKept(db, userId, subscriptionRef(id), sealed);
+    return text === null ? null : new URL((JSON.parse(text) as { endpoint: string }).endpoint).host;
   }
 
   return {

@@ -1,6 +1,5 @@
 import type { Queryable } from '../../db/database.js';
 import type { FieldRef, KeyStore } from '../../crypto/key-store.js';
-import { AppError } from '../../platform/errors.js';
 import { RETENTION } from '../inventory/purposes.js';
 import type { ErasureStep, PersonalDataPort, Subject, SubjectExport } from '../subject-data/ports.js';
 import * as repo from './policy.repo.js';
@@ -24,15 +23,8 @@ export function createPolicyPort(deps: { keys: KeyStore }): PersonalDataPort {
   const { keys } = deps;
 
   /** Decrypts a column; null when empty, or when the person's key is already destroyed (erased earlier). */
-  async function text(db: Queryable, userId: string, ref: FieldRef, blob: Buffer | null): Promise<string | null> {
-    if (!blob) return null;
-    try {
-      return await keys.decryptText(db, userId, ref, blob);
-    } catch (e) {
-      if (e instanceof AppError && e.code === 'DATA_ERASED') return null;
-      throw e;
-    }
-  }
+  const text = (db: Queryable, userId: string, ref: FieldRef, blob: Buffer | null) =>
+    keys.decryptTextIfKept(db, userId, ref, blob);
 
   async function exportSubject(db: Queryable, { userId }: Subject): Promise<SubjectExport> {
     const [consents, published] = await Promise.all([
