@@ -182,4 +182,30 @@ describe.skipIf(!enabled)('first visit of a new doctor at 390×844', () => {
       await context.close();
     }
   });
+
+  it('ACC-1: asking again for a code sent moments ago (another tab, a reload) goes on to typing that code, with resend counting down, and it signs in', async () => {
+    const phone = '13812340004';
+    const first = await launch({ width: 390, height: 844 });
+    const second = await launch({ width: 390, height: 844 });
+    try {
+      for (const { page } of [first, second]) {
+        await page.goto(`${base}/sign-in`);
+        await page.getByTestId('policy-agree').click();
+        await page.getByTestId('phone-input').fill(phone);
+        await page.getByTestId('send-code').click();
+        await page.getByTestId('code-input').waitFor();
+      }
+      const code = await waitForCode(t, phone);
+      const page = second.page;
+      expect(await page.getByTestId('resend-code').isDisabled()).toBe(true);
+      expect(await page.getByTestId('resend-code').innerText()).toMatch(/\d+ 秒后/);
+      await screenshot(page, 'first-visit-08-code-already-sent');
+      await page.getByTestId('code-input').fill(code);
+      await page.getByTestId('verify-code').click();
+      await page.getByTestId('home').waitFor();
+    } finally {
+      await first.context.close();
+      await second.context.close();
+    }
+  });
 });

@@ -62,7 +62,8 @@ export function SignInPage() {
   const phoneMessage = (check: ReturnType<typeof normalizeMainlandMobile>) =>
     check.ok ? undefined : check.code === 'PHONE_REQUIRED' ? t('signIn.phoneRequired') : t('signIn.phoneInvalid');
 
-  const sendCode = async (target: string): Promise<boolean> => {
+  /** 'sent': a new code; 'pending': the one sent moments ago still stands; false: refused (the error is shown). */
+  const sendCode = async (target: string): Promise<'sent' | 'pending' | false> => {
     setSending(true);
     setSendError(undefined);
     try {
@@ -70,9 +71,16 @@ export function SignInPage() {
       setReply(answer);
       setResendUntil(deadline(answer.resendAfterSeconds));
       setRetryUntil(null);
-      return true;
+      return 'sent';
     } catch (err) {
       const e = toApiError(err);
+      // A code was sent to this number moments ago (another tab, a reload): it is still valid, so go on to typing
+      // it, with "resend" counting down, instead of leaving the person at a disabled button.
+      if (e.code === 'OTP_RESEND_TOO_SOON') {
+        setResendUntil(deadline(e.retryAfterSeconds));
+        setRetryUntil(null);
+        return 'pending';
+      }
       setSendError(e);
       setRetryUntil(deadline(e.retryAfterSeconds));
       if (e.code === 'PHONE_NOT_MAINLAND_MOBILE') setPhoneError(e.message);
@@ -100,7 +108,7 @@ export function SignInPage() {
 
   const resend = async () => {
     if (resendIn > 0 || sending) return;
-    if (await sendCode(phone)) {
+    if ((await sendCode(phone)) === 'sent') {
       setCodeError(undefined);
       Toast.show({ content: t('code.resent') });
     }
