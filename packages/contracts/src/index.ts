@@ -9,3 +9,4 @@ export * from './crisis.js';
 export * from './calls.js';
 export * from './push.js';
 export * from './errors.js';
+export * from './rights.js';

@@ -395,6 +395,60 @@ export const ERRORS = {
     zh: () => '该数据已按要求永久删除。',
     en: () => 'This data has been permanently erased as requested.',
   },
+  RIGHTS_REQUEST_NOT_FOUND: {
+    status: 404,
+    zh: () => '找不到这项申请，请回到“个人信息与隐私”查看您的申请记录。',
+    en: () => 'Request not found. See your requests under “Personal data & privacy”.',
+  },
+  RIGHTS_REQUEST_STATE: {
+    status: 409,
+    zh: (p) =>
+      `这项申请${p.state === 'completed' ? '已办结' : p.state === 'refused' ? '已被拒绝' : p.state === 'withdrawn' ? '已撤回' : '正在处理'}，无法再执行此操作。`,
+    en: (p) =>
+      `This request is ${String(p.state ?? 'in progress').replace('_', ' ')}; that step is no longer possible.`,
+  },
+  RIGHTS_REQUEST_OPEN: {
+    status: 409,
+    zh: () => '您已有一项同类申请正在处理，请等它办结或先撤回它。',
+    en: () => 'You already have a request of this kind in progress. Wait for it or withdraw it first.',
+  },
+  RIGHTS_DETAILS_REQUIRED: {
+    status: 400,
+    zh: (p) =>
+      `请${p.what === 'decision' ? '选择需要解释的自动化决定' : p.what === 'scope' ? '选择要删除的信息' : '写明需要更正或说明的内容'}。`,
+    en: (p) =>
+      `Please ${p.what === 'decision' ? 'choose the automated decision to explain' : p.what === 'scope' ? 'choose what to delete' : 'say what should be corrected or explained'}.`,
+  },
+  EXPORT_NOT_READY: {
+    status: 409,
+    zh: () => '数据副本还在生成中，完成后会通知您，请稍后再下载。',
+    en: () => 'Your copy is still being prepared; we will notify you when it is ready.',
+  },
+  EXPORT_GONE: {
+    status: 410,
+    zh: () => '下载链接已失效（只能下载一次，7 天后过期）。如需新的副本，请重新申请。',
+    en: () => 'This download link no longer works (one download, 7 days). Request a new copy if you need one.',
+  },
+  CERTIFICATE_NOT_READY: {
+    status: 409,
+    zh: () => '删除证明将在处理完成后出具，请稍后再查看。',
+    en: () => 'The deletion certificate is issued once processing is complete; please check back later.',
+  },
+  CORRECTION_FIELD_UNKNOWN: {
+    status: 400,
+    zh: (p) => `无法更正“${p.field ?? ''}”：该项不可在此更正。`,
+    en: (p) => `“${p.field ?? ''}” cannot be corrected here.`,
+  },
+  CALENDAR_NOTICE_INVALID: {
+    status: 400,
+    zh: (p) => `节假日安排有误：${p.detail ?? '请检查日期'}。`,
+    en: (p) => `The holiday notice is invalid: ${p.detail ?? 'check the dates'}.`,
+  },
+  SUBJECT_NOT_FOUND: {
+    status: 404,
+    zh: () => '找不到使用该手机号的医生或患者账号，请核对号码和端别。',
+    en: () => 'No doctor or patient account uses that number; check the number and the app.',
+  },
   RATE_LIMITED: {
     status: 429,
     zh: (p) => `操作过于频繁，请 ${wait(p)} 秒后再试。`,
