@@ -60,6 +60,8 @@ function AppRoutes() {
         {app === 'patient' && <Route index element={<VisitorHome />} />}
         {app === 'patient' && <Route path="/doctors" element={<DirectoryPage />} />}
         {app === 'patient' && <Route path="/doctors/:id" element={<PublicProfilePage />} />}
+        {/* After closing the account every session has ended: its confirmation still shows (from this tab only). */}
+        <Route path="/me/privacy/*" element={<PrivacyPage />} />
         <Route path="*" element={<Navigate to="/sign-in" replace />} />
       </Routes>
     );
@@ -74,7 +76,7 @@ function AppRoutes() {
       </Route>
       <Route path="/me/name" element={<DisplayNamePage />} />
       <Route path="/me/devices" element={<DevicesPage />} />
-      <Route path="/me/privacy" element={<PrivacyPage />} />
+      <Route path="/me/privacy/*" element={<PrivacyPage />} />
       <Route path="/me/notifications" element={<NotificationsPage />} />
       <Route path="/policy" element={<PolicyPage backTo="/me" />} />
       <Route path="/consent/:purpose" element={<ConsentRoute />} />

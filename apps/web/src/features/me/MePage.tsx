@@ -11,12 +11,14 @@ import { DevicesIcon, DocumentIcon, ShieldIcon, UserIcon } from '../../ui/mobile
 import { useOnbT } from '../onboarding';
 import { NotificationsIcon, usePushT } from '../push';
 import { useMe, useSession } from '../session/SessionContext';
+import { useRightsT } from './rights-i18n';
 
-/** The "我的" tab: profile basics, language, devices, privacy and sign-out. */
+/** The "我的" tab: profile basics, language, devices, 个人信息与隐私 and sign-out. */
 export function MePage() {
   const { t } = useTranslation();
   const tOnb = useOnbT();
   const tPush = usePushT();
+  const tRights = useRightsT();
   const app = useMobileApp();
   const me = useMe();
   const session = useSession();
@@ -178,7 +180,7 @@ export function MePage() {
           {t('me.devices')}
         </List.Item>
         <List.Item prefix={<ShieldIcon />} onClick={() => navigate('/me/privacy')} data-testid="privacy-link">
-          {t('me.privacy')}
+          {tRights('rights.meEntry')}
         </List.Item>
         <List.Item prefix={<DocumentIcon />} onClick={() => navigate('/policy')} data-testid="policy-page-link">
           {t('me.policy')}
