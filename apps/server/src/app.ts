@@ -26,6 +26,7 @@ import { consultationRoutes } from './features/consultations/consultations.route
 import { realtimeRoutes } from './realtime/ws.routes.js';
 import { crisisRoutes } from './features/crisis/crisis.routes.js';
 import { callRoutes } from './features/calls/calls.routes.js';
+import { rightsRoutes } from './privacy/rights/rights.routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -129,6 +130,7 @@ export async function buildApp(deps: CoreDeps, fastifyOptions: FastifyServerOpti
   await app.register(consultationRoutes, { consultations: services.consultations });
   await app.register(crisisRoutes, { crisis: services.crisis });
   await app.register(callRoutes, { calls: services.calls });
+  await app.register(rightsRoutes, { rights: services.rights, identity: services.identity, secureCookies });
   await app.register(realtimeRoutes, {
     features: services.socketFeatures,
     bus: services.bus,

@@ -26,6 +26,11 @@ export interface Config {
   };
   /** Consultations end by themselves after this many hours without a message (CON-1). */
   consultationIdleHours: number;
+  /**
+   * How long the operator keeps database backups (ANXIN_BACKUP_RETENTION_DAYS, default 35): a deletion certificate
+   * states the date after which no backup holds even the ciphertext of an erased person (RIG-3).
+   */
+  backupRetentionDays: number;
   webDistDir: string;
   logLevel: string;
   /** Behind a reverse proxy that sets X-Forwarded-For (ANXIN_TRUST_PROXY=1): client addresses come from it. */
@@ -176,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       staffAbsoluteHours: intFrom(env, 'ANXIN_STAFF_SESSION_ABSOLUTE_HOURS', 12),
     },
     consultationIdleHours: intFrom(env, 'ANXIN_CONSULTATION_IDLE_HOURS', 48),
+    backupRetentionDays: intFrom(env, 'ANXIN_BACKUP_RETENTION_DAYS', 35),
     webDistDir: path.resolve(cwd, env.ANXIN_WEB_DIST ?? 'apps/web/dist'),
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     trustProxy: env.ANXIN_TRUST_PROXY === '1',

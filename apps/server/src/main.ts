@@ -7,6 +7,8 @@ import { startJobs } from './jobs/jobs.js';
 import { ALL_JOBS } from './jobs/retention.jobs.js';
 import { consultationJobs } from './features/consultations/consultations.jobs.js';
 import { pushJobs, startPushDispatcher } from './features/push/push.jobs.js';
+import { rightsJobs } from './privacy/rights/rights.jobs.js';
+import { retentionJobs } from './privacy/retention/retention.js';
 import { systemClock } from './platform/clock.js';
 import { loggerOptions } from './platform/logger.js';
 import { PgBus } from './realtime/pg-bus.js';
@@ -36,11 +38,14 @@ async function main() {
         ...ALL_JOBS,
         ...pushJobs(app.services.push),
         ...consultationJobs(app.services.consultations, app.services.media, config.consultationIdleHours),
+        ...rightsJobs(app.services.rights),
+        ...retentionJobs({ ...app.services, db, clock: systemClock }),
       ],
       db,
       clock: systemClock,
       log,
     });
+    app.services.rights.useJobs((name, data) => jobs.send(name, data));
     // The VAPID key pair is made (first start) and loaded once; then committed notices flow from the outbox to jobs.
     await app.services.push.vapidDetails();
     return { jobs, pushDispatcher: startPushDispatcher({ push: app.services.push, jobs, log }) };

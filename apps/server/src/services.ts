@@ -32,6 +32,8 @@ import { createPolicyPort } from './privacy/policy/policy.port.js';
 import { createAuditPort } from './privacy/audit/audit.port.js';
 import { createIdentityPort } from './features/identity/identity.port.js';
 import { createKeyStorePort } from './crypto/key-store.port.js';
+import { createRightsPort } from './privacy/rights/rights.port.js';
+import { RightsService } from './privacy/rights/rights.service.js';
 import { consultationSockets } from './features/consultations/consultations.socket.js';
 import { crisisSockets } from './features/crisis/crisis.socket.js';
 import { callSockets } from './features/calls/calls.signaling.js';
@@ -99,6 +101,7 @@ export function createServices(deps: CoreDeps) {
     media,
     inspectors: [crisis.inspector],
     crisis: {
+      handOverOnAccountClosed: crisis.handOverOnAccountClosed,
       openUnacknowledgedEscalation: crisis.openUnacknowledgedEscalation,
       resolveOnEnd: crisis.resolveOnEnd,
       hasOpenEscalation: crisis.hasOpenEscalation,
@@ -119,11 +122,25 @@ export function createServices(deps: CoreDeps) {
     .register(createPushPort({ keys }))
     .register(createPolicyPort({ keys }))
     .register(createAuditPort())
+    .register(createRightsPort({ keys }))
     .register(createIdentityPort({ keys }))
     .register(createKeyStorePort({ keys }));
+  const rights = new RightsService({
+    db: deps.db,
+    keys,
+    clock: deps.clock,
+    config: deps.config,
+    personalData,
+    identity,
+    notices,
+    consultations,
+    sms: { id: deps.sms.id, isLocalOnly: deps.sms.isLocalOnly },
+    backupRetentionDays: deps.config.backupRetentionDays,
+  });
 
   return {
     derived,
+    rights,
     personalData,
     keys,
     policy,

@@ -8,7 +8,7 @@ export async function approvedDoctor(
   reviewerCookie: string,
   type: 'psychiatrist' | 'counsellor',
   seq: string,
-): Promise<{ cookie: string; id: string }> {
+): Promise<{ cookie: string; id: string; phone: string }> {
   const d = await submittedDoctor(t, residentId('19800808', seq));
   const appId = async () =>
     (await t.db.selectFrom('doctor_applications').select('id').where('user_id', '=', d.me.id).executeTakeFirstOrThrow())
@@ -37,11 +37,11 @@ export async function approvedDoctor(
     reviewerCookie,
   );
   expect(decision.statusCode, decision.body).toBe(200);
-  return { cookie: d.cookie, id: d.me.id as string };
+  return { cookie: d.cookie, id: d.me.id as string, phone: d.phone };
 }
 
 /** A signed-in patient who has given the separate consent for health data. */
-export async function consentedPatient(t: TestApp): Promise<{ cookie: string; id: string }> {
+export async function consentedPatient(t: TestApp): Promise<{ cookie: string; id: string; phone: string }> {
   const p = await signIn(t, 'patient', undefined, { keepSignedIn: true });
   const doc = (await get(t, '/api/consents/sensitive/consultation', p.cookie)).json();
   await post(
@@ -50,14 +50,14 @@ export async function consentedPatient(t: TestApp): Promise<{ cookie: string; id
     { version: doc.version, locale: doc.locale, textSha256: doc.textSha256 },
     p.cookie,
   );
-  return { cookie: p.cookie, id: p.me.id as string };
+  return { cookie: p.cookie, id: p.me.id as string, phone: p.phone };
 }
 
 /** A follow-up consultation the doctor has accepted, with a fresh consented patient. */
 export async function activeConsultation(
   t: TestApp,
   doctor: { cookie: string; id: string },
-): Promise<{ patient: { cookie: string; id: string }; id: string }> {
+): Promise<{ patient: { cookie: string; id: string; phone: string }; id: string }> {
   const patient = await consentedPatient(t);
   const res = await post(
     t,

@@ -55,7 +55,7 @@ export const ConsultationSummary = Type.Object({
   /** The start of the patient's description given with the request (the full text is in the detail). */
   concernSummary: Type.String(),
   /** Who ended it: the doctor, or the platform after the configured quiet period. */
-  endedReason: Type.Union([Type.Literal('doctor'), Type.Literal('idle'), Type.Null()]),
+  endedReason: Type.Union([Type.Literal('doctor'), Type.Literal('idle'), Type.Literal('account_closed'), Type.Null()]),
   /** The consultation this one follows up, if any. */
   followUpOf: Type.Union([Type.String(), Type.Null()]),
 });

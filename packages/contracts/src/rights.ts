@@ -37,7 +37,13 @@ export const REFUSAL_GROUNDS = [
   'malice_or_abuse',
   'harm_to_others',
 ] as const;
-export const RefusalGround = Type.Union(REFUSAL_GROUNDS.map((g) => Type.Literal(g)));
+export const RefusalGround = Type.Union([
+  Type.Literal('national_security'),
+  Type.Literal('public_interest'),
+  Type.Literal('criminal_investigation'),
+  Type.Literal('malice_or_abuse'),
+  Type.Literal('harm_to_others'),
+]);
 export type RefusalGround = (typeof REFUSAL_GROUNDS)[number];
 
 /** The automated decisions a person can ask to have explained and reviewed by a person (RIG-6). */
@@ -46,7 +52,12 @@ export type ExplainableDecision = Type.Static<typeof ExplainableDecision>;
 
 /** What an erasure request may ask to delete while the account stays (RIG-3). */
 export const ERASURE_SCOPES = ['sign_in_history', 'push_devices', 'notices', 'other'] as const;
-export const ErasureScope = Type.Union(ERASURE_SCOPES.map((s) => Type.Literal(s)));
+export const ErasureScope = Type.Union([
+  Type.Literal('sign_in_history'),
+  Type.Literal('push_devices'),
+  Type.Literal('notices'),
+  Type.Literal('other'),
+]);
 export type ErasureScope = (typeof ERASURE_SCOPES)[number];
 
 export const ExportState = Type.Union([

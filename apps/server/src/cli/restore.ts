@@ -10,6 +10,9 @@ import { KeyStore } from '../crypto/key-store.js';
 import { deriveKeys } from '../crypto/master-key.js';
 import { migrate } from '../db/migrate.js';
 import { parseArgs } from './args.js';
+import { createServices } from '../services.js';
+import { ConsoleSmsProvider } from '../features/identity/sms/console-sms.js';
+import { systemClock } from '../platform/clock.js';
 
 /**
  * npm run restore -- BACKUP_DIR [--tombstones-from NEWER_BACKUP_DIR_OR_FILE] [--force]
@@ -90,6 +93,29 @@ try {
     await keys.destroy(runtime.db, subject, 'reapplied_after_restore');
     if (had) shredded++;
   }
+  // RIG-5: an account cancelled after the backup was taken comes back from the dump with its old blind index and
+  // status. Its key is gone again (above); run the erasure of every personal-data port once more so it is a
+  // cancelled tombstone, its number free for a new account, exactly as before the restore.
+  const services = createServices({
+    config,
+    db: runtime.db,
+    masterKey: runtime.masterKey,
+    sms: new ConsoleSmsProvider(() => undefined),
+    clock: systemClock,
+  });
+  let reErased = 0;
+  for (const subject of tombstones) {
+    const user = await runtime.db
+      .selectFrom('users')
+      .select(['id', 'status'])
+      .where('id', '=', subject)
+      .executeTakeFirst();
+    if (!user || user.status === 'cancelled') continue;
+    await runtime.db.transaction().execute(async (trx) => {
+      for (const port of services.personalData.ports()) await port.erase(trx, { userId: subject }, 'delete');
+    });
+    reErased++;
+  }
   const users = await runtime.db
     .selectFrom('users')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -105,6 +131,7 @@ try {
     `Photo files: ${blobRows.length - missing} of ${blobRows.length} present${missing ? ' (the missing ones were replaced while the backup ran; ask those doctors to upload again)' : ''}.`,
   );
   console.log(`Key tombstones re-applied: ${tombstones.size} (${shredded} keys from the backup destroyed again).`);
+  console.log(`Accounts cancelled after this backup and erased again: ${reErased}.`);
 } catch (err) {
   if (err instanceof PgToolMissingError) {
     console.error(err.message);

@@ -70,3 +70,16 @@ export function findTombstone(db: Queryable, subjectId: string) {
     .where('subject_id', '=', subjectId)
     .executeTakeFirst();
 }
+
+/** Subjects whose keys were destroyed before the cutoff for this reason (at most `limit`). */
+export async function destroyedBefore(db: Queryable, reason: string, cutoff: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('key_tombstones')
+    .select('subject_id')
+    .where('reason', '=', reason)
+    .where('destroyed_at', '<', cutoff)
+    .orderBy('destroyed_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.subject_id);
+}

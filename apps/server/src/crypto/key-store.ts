@@ -135,6 +135,11 @@ export class KeyStore {
     }
   }
 
+  /** Subjects erased (keys destroyed for `reason`) before the cutoff: the retention job's input. */
+  destroyedBefore(db: Queryable, reason: string, cutoff: Date, limit = 1000): Promise<string[]> {
+    return repo.destroyedBefore(db, reason, cutoff, limit);
+  }
+
   /** Crypto-shredding: remove every key of the subject and remember that we did (re-applied after restores). */
   async destroy(db: Queryable, subjectId: string, reason: string): Promise<void> {
     for (const id of [...this.unwrapped.keys()]) if (id.startsWith(`${subjectId}:`)) this.unwrapped.delete(id);

@@ -5,6 +5,8 @@ import { preparingPool } from './prepared.js';
 
 // count(*) and bigint ids come back as strings by default; our numbers stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
+// A calendar date (due dates) stays the ISO string it is, never a Date at local midnight.
+pg.types.setTypeParser(1082, (v) => v);
 
 export type Db = Kysely<DB>;
 export type Tx = Transaction<DB>;

@@ -57,6 +57,7 @@ export interface OtpChallengesTable {
   expires_at: Timestamp;
   wrong_attempts: Generated<number>;
   consumed_at: Timestamp | null;
+  purpose: Generated<'sign_in' | 'step_up'>;
 }
 export interface SessionsTable {
   id: Generated<string>;
@@ -234,7 +235,7 @@ export interface ConsultationsTable {
   ended_at: Timestamp | null;
   last_seq: Generated<number>;
   last_message_at: Timestamp | null;
-  ended_reason: 'doctor' | 'idle' | null;
+  ended_reason: 'doctor' | 'idle' | 'account_closed' | null;
   follow_up_of: string | null;
 }
 export interface MessagesTable {
@@ -342,6 +343,86 @@ export interface CrisisEscalationsTable {
   handover_note_enc: Buffer | null;
 }
 
+type RightsKind = 'export' | 'correction' | 'erasure' | 'cancellation' | 'explanation';
+export interface RightsRequestsTable {
+  id: string;
+  subject_id: string;
+  app: 'doctor' | 'patient';
+  kind: RightsKind;
+  status: Generated<'received' | 'in_progress' | 'completed' | 'refused' | 'withdrawn'>;
+  received_at: Timestamp;
+  /** ISO date (YYYY-MM-DD). */
+  due_on: string;
+  due_provisional: boolean;
+  erasure_scope: 'sign_in_history' | 'push_devices' | 'notices' | 'other' | null;
+  decision: 'onboarding_precheck' | 'crisis_flag' | null;
+  details_enc: Buffer | null;
+  verification: 'sms_step_up' | 'support_callback' | 'support_id_document' | 'support_in_person';
+  verification_note_enc: Buffer | null;
+  entered_by: string | null;
+  flagged_repeat: Generated<boolean>;
+  refusal_ground:
+    'national_security' | 'public_interest' | 'criminal_investigation' | 'malice_or_abuse' | 'harm_to_others' | null;
+  refusal_reason_enc: Buffer | null;
+  response_enc: Buffer | null;
+  certificate_token_hash: Buffer | null;
+  completed_at: Timestamp | null;
+  withdrawn_at: Timestamp | null;
+}
+export interface RightsRequestEventsTable {
+  id: Generated<number>;
+  request_id: string;
+  at: Timestamp;
+  actor_id: string | null;
+  actor_role: 'person' | 'privacy_officer' | 'support' | 'admin' | 'system';
+  kind: string;
+  note_enc: Buffer | null;
+}
+export interface RightsExportsTable {
+  request_id: string;
+  state: Generated<'queued' | 'building' | 'ready' | 'downloaded' | 'expired' | 'failed'>;
+  progress: Generated<number>;
+  blob_name: string | null;
+  file_key_enc: Buffer | null;
+  size_bytes: number | null;
+  ready_at: Timestamp | null;
+  expires_at: Timestamp | null;
+  downloaded_at: Timestamp | null;
+  deleted_at: Timestamp | null;
+}
+export interface DeletionCertificatesTable {
+  request_id: string;
+  issued_at: Timestamp;
+  body: ColumnType<Record<string, unknown>, string, string>;
+  signature: string;
+}
+export interface LegalHoldsTable {
+  id: string;
+  request_id: string;
+  category: string;
+  basis: string;
+  held_from: Timestamp;
+  held_until: Timestamp;
+  payload_enc: Buffer | null;
+  released_at: Timestamp | null;
+}
+export interface CalendarYearNoticesTable {
+  year: number;
+  holidays: string[];
+  workdays: string[];
+  source: string | null;
+  added_by: string | null;
+  added_at: Timestamp;
+}
+export interface ErasureNotificationsTable {
+  id: Generated<number>;
+  request_id: string;
+  recipient: string;
+  asked_at: Timestamp;
+  answer: string;
+  answered_at: Timestamp | null;
+}
+
 export interface DB {
   crisis_escalations: CrisisEscalationsTable;
   push_vapid_keys: PushVapidKeysTable;
@@ -373,4 +454,11 @@ export interface DB {
   consents: ConsentsTable;
   audit_log: AuditLogTable;
   audit_anchor: AuditAnchorTable;
+  rights_requests: RightsRequestsTable;
+  rights_request_events: RightsRequestEventsTable;
+  rights_exports: RightsExportsTable;
+  deletion_certificates: DeletionCertificatesTable;
+  legal_holds: LegalHoldsTable;
+  calendar_year_notices: CalendarYearNoticesTable;
+  erasure_notifications: ErasureNotificationsTable;
 }

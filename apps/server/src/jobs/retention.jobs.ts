@@ -12,12 +12,17 @@ export const purgeOtpChallenges: JobDefinition = {
   },
 };
 
-/** SEC-2: ended sessions (with their encrypted device data) are kept 30 days for security review, then deleted. */
+/**
+ * LOG-2, SEC-2: ended sessions are the sign-in and network log (time, IP address, browser, encrypted). The
+ * Cybersecurity Law (art. 21) requires keeping network logs at least 6 months: 183 days after the session ended,
+ * then deleted.
+ */
+export const NETWORK_LOG_DAYS = 183;
 export const purgeEndedSessions: JobDefinition = {
   name: 'retention.purge-ended-sessions',
   cron: '23 3 * * *',
   async handle(_data, { db, clock, log }) {
-    const cutoff = new Date(clock.now().getTime() - 30 * 86_400_000);
+    const cutoff = new Date(clock.now().getTime() - NETWORK_LOG_DAYS * 86_400_000);
     const removed = await repo.deleteSessionsEndedBefore(db, cutoff);
     log.info({ removed }, 'purged ended sessions');
   },

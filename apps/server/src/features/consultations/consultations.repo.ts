@@ -554,3 +554,22 @@ export async function recordSizeOf(db: Queryable, consultationIds: string[]) {
     .executeTakeFirstOrThrow();
   return { messages: Number(m.n), media: Number(f.n) };
 }
+
+/** Consultations that ended before the cutoff and whose key still exists (end of the medical-record period). */
+export async function endedBeforeWithKey(db: Queryable, cutoff: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('consultations')
+    .select('id')
+    .where('status', 'in', ['ended', 'declined'])
+    .where((eb) =>
+      eb.or([eb('ended_at', '<', cutoff), eb.and([eb('ended_at', 'is', null), eb('created_at', '<', cutoff)])]),
+    )
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('subject_keys').select('subject_id').whereRef('subject_keys.subject_id', '=', 'consultations.id'),
+      ),
+    )
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}

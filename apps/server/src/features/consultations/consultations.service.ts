@@ -57,6 +57,7 @@ const field = (column: string, rowId: string) => ({ table: 'consultations', colu
  * doctor's second step (acknowledged, or handed over to support with a note), audited in that transaction.
  */
 export interface CrisisEndGate {
+  handOverOnAccountClosed(trx: Tx, consultationId: string, doctorId: string, now: Date): Promise<boolean>;
   openUnacknowledgedEscalation(
     trx: Tx,
     consultationId: string,
@@ -252,6 +253,52 @@ export class ConsultationService {
         await this.deps.bus.publish(userTopic(userId), { type: 'status', consultationId: id, status: 'ended' });
     }
     return ended;
+  }
+
+  /**
+   * RIG-5: the account of `userId` is being cancelled. Every requested or active consultation of theirs ends (reason
+   * account_closed) and the other side gets a notice; when the doctor leaves, an unclosed crisis alert is handed to
+   * support first. In the cancellation's transaction; returns the consultation ids and what to publish after commit.
+   */
+  async closeAllOf(trx: Tx, userId: string, now: Date): Promise<{ ended: string[]; publish: () => Promise<void> }> {
+    const rows = [
+      ...(await repo.consultationsOfPatient(trx, userId)),
+      ...(await repo.consultationsOfDoctor(trx, userId)),
+    ].filter((r) => r.status === 'requested' || r.status === 'active');
+    const ended: Array<{ id: string; others: string[] }> = [];
+    for (const { id } of rows) {
+      const row = await repo.lockById(trx, id);
+      if (!row || (row.status !== 'requested' && row.status !== 'active')) continue;
+      if (row.doctor_id === userId) await this.deps.crisis.handOverOnAccountClosed(trx, id, userId, now);
+      await repo.updateConsultation(trx, id, { status: 'ended', ended_at: now, ended_reason: 'account_closed' });
+      const other = row.doctor_id === userId ? row.patient_id : row.doctor_id;
+      await this.deps.notices.create(trx, other, 'consultation.ended_account_closed', { consultationId: id });
+      await auditBySystem(trx, 'consultation.ended', { subjectId: id, details: { reason: 'account_closed' } }, now);
+      ended.push({ id, others: [row.patient_id, row.doctor_id] });
+    }
+    return {
+      ended: ended.map((e) => e.id),
+      publish: async () => {
+        for (const e of ended)
+          for (const u of e.others)
+            await this.deps.bus.publish(userTopic(u), { type: 'status', consultationId: e.id, status: 'ended' });
+      },
+    };
+  }
+
+  /**
+   * Retention (SEC-2): a consultation is an outpatient medical record, kept at least 15 years after it ended; then
+   * its own key is destroyed (crypto-shredding), which makes its messages, files and crisis notes unreadable
+   * everywhere, backups included, and drops it from every list. Returns how many were retired.
+   */
+  async retireEndedBefore(cutoff: Date, limit = 500): Promise<number> {
+    const ids = await repo.endedBeforeWithKey(this.deps.db, cutoff, limit);
+    for (const id of ids)
+      await this.deps.db.transaction().execute(async (trx) => {
+        await this.deps.keys.destroy(trx, id, 'retention_medical_record');
+        await auditBySystem(trx, 'retention.purged', { subjectId: id, details: { rule: 'medical_record' } });
+      });
+    return ids.length;
   }
 
   private async summary(

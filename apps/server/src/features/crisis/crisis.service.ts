@@ -295,6 +295,30 @@ export class CrisisService {
     );
   };
 
+  /**
+   * RIG-5: the doctor's account is being cancelled while an alert of this consultation is unclosed. It is handed to
+   * support first, with a note saying why, so it is never dropped; support then sees it at the top of their queue.
+   * In the cancellation's transaction (it holds the consultation's lock). Returns whether there was one.
+   */
+  readonly handOverOnAccountClosed = async (trx: Tx, consultationId: string, doctorId: string, now: Date) => {
+    const row = await repo.unclosedFor(trx, consultationId, true);
+    if (!row || row.handed_over_at) return row !== undefined;
+    const note = await this.deps.keys.encrypt(
+      trx,
+      consultationId,
+      handoverField(row.id),
+      '医生已注销账号，问诊随之结束；请支持团队接手并联系患者。 The doctor closed their account; support takes over.',
+    );
+    await repo.markHandedOver(trx, row.id, doctorId, now, note);
+    await auditBySystem(
+      trx,
+      'crisis.handed_over',
+      { subjectId: consultationId, purpose: PURPOSE, details: { escalationId: row.id, reason: 'account_closed' } },
+      now,
+    );
+    return true;
+  };
+
   /** For the WebSocket: the frame for a `crisis` bus event, only for the doctor of that consultation. */
   async liveFrame(actor: Actor, escalationId: string): Promise<Extract<ServerFrame, { type: 'crisis' }> | null> {
     const row = await repo.forDoctor(this.deps.db, escalationId, actor.userId);

@@ -53,12 +53,18 @@ export async function recentCodeSends(db: Queryable, phoneBidx: Buffer, ipBidx: 
 }
 
 /** The newest challenge for this phone and app, locked so concurrent verifications count attempts correctly. */
-export function latestChallengeForUpdate(db: Queryable, app: App, phoneBidx: Buffer) {
+export function latestChallengeForUpdate(
+  db: Queryable,
+  app: App,
+  phoneBidx: Buffer,
+  purpose: 'sign_in' | 'step_up' = 'sign_in',
+) {
   return db
     .selectFrom('otp_challenges')
     .selectAll()
     .where('app', '=', app)
     .where('phone_bidx', '=', phoneBidx)
+    .where('purpose', '=', purpose)
     .orderBy('created_at', 'desc')
     .limit(1)
     .forUpdate()
@@ -200,10 +206,16 @@ export async function revokeOwnSession(db: Queryable, sessionId: string, userId:
 }
 
 /** Revokes all unrevoked sessions of a user, except `keepSessionId` when given; returns the revoked ids. */
-export async function revokeAllOwnSessions(db: Queryable, userId: string, now: Date, keepSessionId: string | null) {
+export async function revokeAllOwnSessions(
+  db: Queryable,
+  userId: string,
+  now: Date,
+  keepSessionId: string | null,
+  reason = 'revoked_all_by_user',
+) {
   let q = db
     .updateTable('sessions')
-    .set({ revoked_at: now, revoke_reason: 'revoked_all_by_user' })
+    .set({ revoked_at: now, revoke_reason: reason })
     .where('user_id', '=', userId)
     .where('revoked_at', 'is', null);
   if (keepSessionId !== null) q = q.where('id', '!=', keepSessionId);
@@ -244,6 +256,18 @@ export async function recordTotpFailure(db: Queryable, sessionId: string, now: D
 // ---- staff roles and enrolments ----
 
 /** Grants a staff role unless the user has it already; true if it was newly granted. */
+/** Active staff accounts holding a role (reminders to privacy officers). */
+export async function activeStaffWithRole(db: Queryable, role: StaffRole): Promise<string[]> {
+  const rows = await db
+    .selectFrom('staff_roles')
+    .innerJoin('users', 'users.id', 'staff_roles.user_id')
+    .select('users.id')
+    .where('staff_roles.role', '=', role)
+    .where('users.status', '=', 'active')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 export async function grantRole(db: Queryable, userId: string, role: StaffRole, grantedBy: string | null) {
   const res = await db
     .insertInto('staff_roles')

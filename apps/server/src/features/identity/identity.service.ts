@@ -1,5 +1,13 @@
 import crypto from 'node:crypto';
-import type { AppKind, ConsentProof, Me, RequestCodeReply, SessionInfo, UpdateMeBody } from '@anxin/contracts';
+import type {
+  AppKind,
+  ConsentProof,
+  Me,
+  RequestCodeReply,
+  SessionInfo,
+  StepUpCodeReply,
+  UpdateMeBody,
+} from '@anxin/contracts';
 import { decideOtpSend, describeUserAgent, maskIp, maskPhone, normalizeMainlandMobile, OTP_RULES } from '@anxin/domain';
 import type { Config } from '../../config.js';
 import type { Db, Queryable } from '../../db/database.js';
@@ -197,6 +205,110 @@ export class IdentityService {
     });
     if ('error' in result) throw result.error;
     return result.ok;
+  }
+
+  /**
+   * RIG-7: a fresh code to the signed-in person's own number (step-up verification) before a rights request is
+   * accepted. Same limits as sign-in codes (they share the phone's and the network's counters).
+   */
+  async requestStepUpCode(actor: Actor, meta: RequestMeta): Promise<StepUpCodeReply> {
+    const { db, clock, keys } = this.deps;
+    const user = await repo.findUserById(db, actor.userId);
+    if (!user || user.status !== 'active' || user.app === 'staff') throw new AppError('FORBIDDEN');
+    const phone = await keys.decryptText(db, user.id, phoneRef(user.id), user.phone_enc);
+    const ipBidx = blindIndex(this.deps.derived.blindIndex, 'ip', meta.ip);
+    const code = newOtpCode();
+    await db.transaction().execute(async (trx) => {
+      await repo.lockCodeRequests(trx, user.phone_bidx, ipBidx);
+      const now = clock.now();
+      const history = await repo.recentCodeSends(trx, user.phone_bidx, ipBidx, new Date(now.getTime() - 86_400_000));
+      const verdict = decideOtpSend(history, now.getTime());
+      if (!verdict.allowed) throw new AppError(verdict.code, { seconds: verdict.retryAfterSeconds });
+      const id = crypto.randomUUID();
+      await repo.insertChallenge(trx, {
+        id,
+        app: user.app,
+        purpose: 'step_up',
+        phone_bidx: user.phone_bidx,
+        ip_bidx: ipBidx,
+        code_hash: hashOtp(this.deps.derived.otp, id, code),
+        created_at: now,
+        expires_at: new Date(now.getTime() + OTP_RULES.ttlSeconds * 1000),
+      });
+      await auditBy(trx, actor, meta, 'rights.step_up_sent', { subjectId: actor.userId }, now);
+    });
+    try {
+      await this.deps.sms.send({ to: phone, purpose: 'step_up', code });
+    } catch {
+      throw new AppError('SMS_DELIVERY_FAILED');
+    }
+    return {
+      resendAfterSeconds: OTP_RULES.resendAfterSeconds,
+      expiresInSeconds: OTP_RULES.ttlSeconds,
+      sentTo: maskPhone(phone),
+      devOutbox: this.deps.sms.isLocalOnly,
+    };
+  }
+
+  /**
+   * Checks and uses up the person's latest step-up code, in a transaction of its own so a wrong attempt is counted
+   * even when the caller's work fails. Throws the sign-in code errors (OTP_INVALID with attempts left, …).
+   */
+  async verifyStepUpCode(actor: Actor, code: string, meta: RequestMeta): Promise<void> {
+    const { db, clock } = this.deps;
+    const error = await db.transaction().execute(async (trx) => {
+      const now = clock.now();
+      const user = await repo.findUserById(trx, actor.userId);
+      if (!user || user.status !== 'active') return new AppError('FORBIDDEN');
+      const challenge = await repo.latestChallengeForUpdate(trx, user.app, user.phone_bidx, 'step_up');
+      if (!challenge) return new AppError('OTP_NOT_REQUESTED');
+      if (challenge.consumed_at || new Date(challenge.expires_at) <= now) return new AppError('OTP_EXPIRED');
+      if (challenge.wrong_attempts >= OTP_RULES.maxWrongAttempts) return new AppError('OTP_LOCKED');
+      const given = hashOtp(this.deps.derived.otp, challenge.id, code.trim());
+      if (!crypto.timingSafeEqual(challenge.code_hash, given)) {
+        const attempts = challenge.wrong_attempts + 1;
+        await repo.setWrongAttempts(trx, challenge.id, attempts);
+        await auditBy(
+          trx,
+          actor,
+          meta,
+          'rights.step_up_failed',
+          { subjectId: actor.userId, details: { attempts } },
+          now,
+        );
+        const left = OTP_RULES.maxWrongAttempts - attempts;
+        return left > 0 ? new AppError('OTP_INVALID', { attemptsLeft: left }) : new AppError('OTP_LOCKED');
+      }
+      await repo.consumeChallenge(trx, challenge.id, now);
+      return null;
+    });
+    if (error) throw error;
+  }
+
+  /**
+   * Ends every session of the account in the caller's transaction (account cancellation). Returns what to call
+   * after the commit: it closes the open sockets of those sessions on every instance.
+   */
+  async endAllSessionsOf(trx: Queryable, userId: string, reason: string): Promise<() => Promise<void>> {
+    const ids = await repo.revokeAllOwnSessions(trx, userId, this.deps.clock.now(), null, reason);
+    return () => this.endSockets(ids);
+  }
+
+  /** Active staff holding a role (the rights engine's reminders go to privacy officers). */
+  staffWithRole(db: Queryable, role: 'privacy_officer'): Promise<string[]> {
+    return repo.activeStaffWithRole(db, role);
+  }
+
+  /** The account's app and status, for the rights engine (null: no such account). */
+  async accountOf(db: Queryable, userId: string): Promise<{ app: AppKind; status: string } | null> {
+    const user = await repo.findUserById(db, userId);
+    return user ? { app: user.app, status: user.status } : null;
+  }
+
+  /** The doctor or patient account that uses this phone number, for support entering a request on its behalf. */
+  async findAccountByPhone(db: Queryable, app: 'doctor' | 'patient', phoneInput: string): Promise<string | null> {
+    const user = await repo.findUserByPhone(db, app, this.phoneIndex(requirePhone(phoneInput)));
+    return user && user.status === 'active' ? user.id : null;
   }
 
   private lifetimes(app: AppKind, stage: Actor['stage'], keep: boolean) {

@@ -55,6 +55,15 @@ const TEXTS: Record<
     },
     link: (d) => `/consultations/${String(d.consultationId)}`,
   },
+  // RIG-5: the other side cancelled their account; the record stays (medical-record rules).
+  'consultation.ended_account_closed': {
+    title: { zh: '问诊已结束', en: 'Consultation ended' },
+    body: {
+      zh: '对方已注销账号，这次问诊随之结束。问诊记录仍可查看；如需继续，请另选医生发起问诊。',
+      en: 'The other side closed their account, so this consultation has ended. The record stays available; to continue, start a consultation with another doctor.',
+    },
+    link: (d) => `/consultations/${String(d.consultationId)}`,
+  },
   // CON-4: a patient's message showed signs of risk. Worded so a lock screen reveals nothing about it.
   'consultation.attention': {
     title: { zh: '请尽快查看问诊', en: 'A consultation needs your attention' },
@@ -106,6 +115,34 @@ const TEXTS: Record<
       en: 'Unfortunately your application was not approved. See the reason; contact support with questions.',
     },
     link: '/onboarding/status',
+  },
+  // Issue 11: data-subject requests. The link opens the person's own privacy page.
+  'rights.export_ready': {
+    title: { zh: '您的数据副本已生成', en: 'Your copy of your data is ready' },
+    body: {
+      zh: '请在 7 天内下载，链接只能使用一次。',
+      en: 'Download it within 7 days; the link works once.',
+    },
+    link: '/me/privacy',
+  },
+  'rights.answered': {
+    title: { zh: '您的个人信息请求有了答复', en: 'Your data request has been answered' },
+    body: { zh: '点击查看处理结果。', en: 'Tap to see the outcome.' },
+    link: '/me/privacy',
+  },
+  // For privacy officers (staff console): a deadline is close, or a year's holiday notice is missing.
+  'rights.due_soon': {
+    title: { zh: '个人信息权利请求即将到期', en: 'A data-subject request is due soon' },
+    body: { zh: '请在到期日前处理。', en: 'Please handle it before its due date.' },
+    link: '/rights',
+  },
+  'rights.calendar_missing': {
+    title: { zh: '请录入节假日安排', en: 'Add the holiday notice' },
+    body: {
+      zh: '有请求的到期日按尚未录入的年份预估，请在“工作日历”中录入该年的节假日安排。',
+      en: 'Some due dates fall in a year without a holiday notice; add it under Calendar.',
+    },
+    link: '/rights/calendar',
   },
 };
 

@@ -28,7 +28,9 @@ export type Category =
   | 'device.push'
   | 'notification.settings'
   | 'health.consultation'
-  | 'call.metadata';
+  | 'call.metadata'
+  | 'rights.request'
+  | 'legal.hold';
 
 export interface PersonalColumn {
   sensitivity: 'personal' | 'sensitive';
@@ -68,6 +70,15 @@ const pushDevice = (protection: PersonalColumn['protection']): PersonalColumn =>
     purposes: ['notifications'],
     legalBasis: 'consent',
     retention: 'push_until_off',
+    protection,
+  });
+/** A data-subject request and its handling: proof that we answered, kept 3 years after it closed. */
+const rightsRecord = (protection: PersonalColumn['protection']): PersonalColumn =>
+  personal({
+    category: 'rights.request',
+    purposes: ['rights_requests'],
+    legalBasis: 'legal_obligation',
+    retention: 'rights_request_3y',
     protection,
   });
 const notificationSetting = personal({
@@ -578,6 +589,7 @@ export const INVENTORY: Record<string, Record<string, ColumnClass>> = {
     expires_at: TIME,
     wrong_attempts: FLAG,
     consumed_at: TIME,
+    purpose: FLAG,
   },
   sessions: {
     id: ID,
@@ -592,15 +604,15 @@ export const INVENTORY: Record<string, Record<string, ColumnClass>> = {
     user_agent_enc: personal({
       category: 'device.network',
       purposes: ['security'],
-      legalBasis: 'security',
-      retention: 'session_plus_30d',
+      legalBasis: 'legal_obligation',
+      retention: 'network_logs_6m',
       protection: 'encrypted',
     }),
     ip_enc: personal({
       category: 'device.network',
       purposes: ['security'],
-      legalBasis: 'security',
-      retention: 'session_plus_30d',
+      legalBasis: 'legal_obligation',
+      retention: 'network_logs_6m',
       protection: 'encrypted',
     }),
     revoked_at: TIME,
@@ -683,6 +695,88 @@ export const INVENTORY: Record<string, Record<string, ColumnClass>> = {
     hash: none('hash'),
   },
   audit_anchor: { singleton: FLAG, last_removed_id: ID, last_removed_hash: none('hash'), updated_at: TIME },
+  rights_requests: {
+    id: ID,
+    subject_id: rightsRecord('pseudonymous_id'),
+    app: FLAG,
+    kind: FLAG,
+    status: FLAG,
+    received_at: TIME,
+    due_on: none('a deadline date'),
+    due_provisional: FLAG,
+    erasure_scope: FLAG,
+    decision: FLAG,
+    details_enc: rightsRecord('encrypted'),
+    verification: FLAG,
+    verification_note_enc: rightsRecord('encrypted'),
+    entered_by: rightsRecord('pseudonymous_id'),
+    flagged_repeat: FLAG,
+    refusal_ground: FLAG,
+    refusal_reason_enc: rightsRecord('encrypted'),
+    response_enc: rightsRecord('encrypted'),
+    certificate_token_hash: none('hash of a random link token'),
+    completed_at: TIME,
+    withdrawn_at: TIME,
+  },
+  rights_request_events: {
+    id: ID,
+    request_id: ID,
+    at: TIME,
+    actor_id: rightsRecord('pseudonymous_id'),
+    actor_role: FLAG,
+    kind: FLAG,
+    note_enc: rightsRecord('encrypted'),
+  },
+  rights_exports: {
+    request_id: ID,
+    state: FLAG,
+    progress: FLAG,
+    blob_name: none('random file name of an encrypted archive'),
+    file_key_enc: none("an archive's random key, sealed under the person's key"),
+    size_bytes: FLAG,
+    ready_at: TIME,
+    expires_at: TIME,
+    downloaded_at: TIME,
+    deleted_at: TIME,
+  },
+  deletion_certificates: {
+    request_id: ID,
+    issued_at: TIME,
+    body: none('tables, row counts, dates and legal bases of an erasure; no personal data'),
+    signature: none('signature'),
+  },
+  legal_holds: {
+    id: ID,
+    request_id: ID,
+    category: FLAG,
+    basis: none('legal basis text'),
+    held_from: TIME,
+    held_until: TIME,
+    payload_enc: personal({
+      category: 'legal.hold',
+      purposes: ['security', 'audit'],
+      legalBasis: 'legal_obligation',
+      retention: 'legal_hold',
+      protection: 'encrypted',
+    }),
+    released_at: TIME,
+  },
+  calendar_year_notices: {
+    year: FLAG,
+    holidays: none('public holiday dates'),
+    workdays: none('public make-up working dates'),
+    source: none('title of a public notice'),
+    added_by: pseudonymousUserRef,
+    added_at: TIME,
+  },
+  erasure_notifications: {
+    id: ID,
+    request_id: ID,
+    recipient: FLAG,
+    asked_at: TIME,
+    answer: none("a recipient's technical answer (status, count)"),
+    answered_at: TIME,
+  },
 };
 
 export function personalColumns(): Array<{ table: string; column: string; spec: PersonalColumn }> {

@@ -42,6 +42,14 @@ export const TABLE_OWNERS = {
   consents: 'privacy/policy/policy.repo.ts',
   audit_log: 'privacy/audit/audit.repo.ts',
   audit_anchor: 'privacy/audit/audit.repo.ts',
+  // rights: data-subject requests, exports, certificates, legal holds, the working-day calendar's notices
+  rights_requests: 'privacy/rights/rights.repo.ts',
+  rights_request_events: 'privacy/rights/rights.repo.ts',
+  rights_exports: 'privacy/rights/rights.repo.ts',
+  deletion_certificates: 'privacy/rights/rights.repo.ts',
+  legal_holds: 'privacy/rights/rights.repo.ts',
+  calendar_year_notices: 'privacy/rights/rights.repo.ts',
+  erasure_notifications: 'privacy/rights/rights.repo.ts',
   schema_migrations: 'db/migrate.ts',
 } as const satisfies Record<keyof DB | 'schema_migrations', string>;
 

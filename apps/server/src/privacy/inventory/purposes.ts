@@ -10,6 +10,10 @@ export const PURPOSES = {
   archiving: { zh: '存档与备份', en: 'Archiving and backup' },
   consent_records: { zh: '记录您的同意', en: 'Keeping a record of your consent' },
   audit: { zh: '审计与问责', en: 'Audit and accountability' },
+  rights_requests: {
+    zh: '处理您关于个人信息的请求（查阅复制、更正、删除、注销、解释说明）',
+    en: 'Handling your requests about your data (copy, correction, erasure, cancellation, explanation)',
+  },
   notifications: {
     zh: '向您开启了通知的设备发送通知',
     en: 'Sending notifications to devices where you turned them on',
@@ -35,7 +39,6 @@ export type LegalBasis = keyof typeof LEGAL_BASES;
 export const RETENTION = {
   account_lifetime: { zh: '账号存续期间；注销后删除', en: 'While the account exists; erased on cancellation' },
   otp_24h: { zh: '24 小时后自动删除', en: 'Deleted automatically after 24 hours' },
-  session_plus_30d: { zh: '登录会话结束后 30 天删除', en: 'Deleted 30 days after the session ends' },
   consent_account_plus_3y: {
     zh: '账号存续期间及其后 3 年（用于证明已获同意）',
     en: 'While the account exists and 3 years after (proof of consent)',
@@ -45,6 +48,14 @@ export const RETENTION = {
   medical_record: {
     zh: '按互联网诊疗病历保存要求保存（不少于 15 年），期满后删除',
     en: 'Kept as internet-consultation medical records must be (at least 15 years), then deleted',
+  },
+  rights_request_3y: {
+    zh: '请求办结后 3 年（证明我们已依法答复），其中您填写的内容随您的密钥一并销毁',
+    en: '3 years after the request closed (proof that we answered); what you wrote is destroyed with your key',
+  },
+  legal_hold: {
+    zh: '注销后依法留存至期限届满（网络日志至少 6 个月），期满自动销毁',
+    en: 'After cancellation, only until the legal period ends (network logs at least 6 months), then destroyed',
   },
   key_until_erasure: { zh: '直到数据主体的数据被删除', en: 'Until the person’s data is erased' },
   push_until_off: {

@@ -14,6 +14,9 @@ export interface PolicyDraft {
   en: { title: string; summary: string; text: string };
 }
 
+/** A category's label in plain language (Me → 个人信息与隐私 shows the same words as the policy). */
+export const categoryLabel = (category: Category, lang: 'zh' | 'en'): string => CATEGORY_LABELS[category][lang];
+
 export const sha256Hex = (text: string) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** Typed by Category: a category without its label does not build (it would print a raw key in the policy). */
@@ -55,6 +58,14 @@ const CATEGORY_LABELS: Record<Category, { zh: string; en: string }> = {
     en: 'Public doctor profile (name, title, hospital, department, expertise, biography)',
   },
   'profile.photo': { zh: '头像', en: 'Avatar' },
+  'rights.request': {
+    zh: '您提出的个人信息权利请求及处理记录',
+    en: 'Your data-rights requests and how they were handled',
+  },
+  'legal.hold': {
+    zh: '注销后依法留存的登录与网络日志（加密，期满销毁）',
+    en: 'Sign-in and network logs kept by law after cancellation (encrypted, destroyed when the period ends)',
+  },
   'review.record': { zh: '入驻审核记录', en: 'Onboarding review records' },
   'automated.decision': {
     zh: '自动化预审结果（仅作提示，由人工审核决定）',

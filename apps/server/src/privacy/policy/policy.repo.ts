@@ -151,3 +151,10 @@ export async function clearPublishedBy(db: Queryable, userId: string): Promise<n
     .executeTakeFirst();
   return Number(res.numUpdatedRows);
 }
+
+/** Rows deleted: the consent records of these (erased) accounts (retention: 3 years after the account ended). */
+export async function deleteConsentsOfUsers(db: Queryable, userIds: string[]): Promise<number> {
+  if (userIds.length === 0) return 0;
+  const res = await db.deleteFrom('consents').where('user_id', 'in', userIds).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}

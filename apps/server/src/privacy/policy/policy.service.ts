@@ -32,6 +32,11 @@ export interface PolicyStatus {
 export class PolicyService {
   constructor(private readonly deps: { db: Db; keys: KeyStore; clock: Clock; operator: OperatorInfo }) {}
 
+  /** Retention (SEC-2): consent records of accounts erased more than 3 years ago are deleted. */
+  async purgeConsentsOf(db: Queryable, userIds: string[]): Promise<number> {
+    return repo.deleteConsentsOfUsers(db, userIds);
+  }
+
   /**
    * Called at start-up: publishes the policy generated from the inventory if it differs from the latest version.
    * Serialised with an advisory lock so that several instances starting together publish once.

@@ -147,7 +147,11 @@ function ClosedNotice({ c, doctor, offline }: { c: ConsultationDetail; doctor: b
       {reason === 'ended' && (
         <>
           <div className="ax-con-banner-title">
-            {c.endedReason === 'idle' ? t('consultations.chat.closed.endedIdle') : t('consultations.chat.closed.ended')}
+            {c.endedReason === 'idle'
+              ? t('consultations.chat.closed.endedIdle')
+              : c.endedReason === 'account_closed'
+                ? t('consultations.chat.closed.endedAccountClosed')
+                : t('consultations.chat.closed.ended')}
           </div>
           <div className="ax-small">
             {doctor ? t('consultations.chat.closed.endedHintDoctor') : t('consultations.chat.closed.endedHint')}

@@ -131,6 +131,7 @@ const zh = {
         declinedReason: '原因：{{reason}}',
         ended: '问诊已结束，不能再发送消息',
         endedIdle: '问诊较长时间没有新消息，已自动结束，不能再发送消息',
+        endedAccountClosed: '对方已注销账号，问诊已结束，不能再发送消息；记录仍可查看',
         endedHint: '如需继续找这位医生，可以发起复诊。',
         endedHintDoctor: '聊天记录会保留。患者可以发起复诊，届时您会收到通知。',
         offline: '网络已断开，暂时不能发送消息',
@@ -337,6 +338,8 @@ const en: BundleShape<ConsultationsBundle> = {
         declinedDoctor: 'You declined this consultation; no more messages can be sent',
         declinedReason: 'Reason: {{reason}}',
         ended: 'This consultation has ended; no more messages can be sent',
+        endedAccountClosed:
+          'The other side closed their account, so this consultation has ended; the record stays available.',
         endedIdle:
           'This consultation had no new messages for a while and ended by itself; no more messages can be sent',
         endedHint: 'To continue with this doctor, ask for a follow-up.',

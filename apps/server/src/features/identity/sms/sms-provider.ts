@@ -8,7 +8,8 @@
 export interface SmsMessage {
   /** Normalised mainland mobile, 11 digits (see `normalizeMainlandMobile`). */
   to: string;
-  purpose: 'sign_in';
+  /** sign_in: signing in; step_up: confirming a data-rights request of a signed-in person (same template). */
+  purpose: 'sign_in' | 'step_up';
   code: string;
 }
 
