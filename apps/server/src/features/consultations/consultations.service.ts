@@ -296,7 +296,12 @@ export class ConsultationService {
     for (const id of ids)
       await this.deps.db.transaction().execute(async (trx) => {
         await this.deps.keys.destroy(trx, id, 'retention_medical_record');
-        await auditBySystem(trx, 'retention.purged', { subjectId: id, details: { rule: 'medical_record' } });
+        await auditBySystem(
+          trx,
+          'retention.purged',
+          { subjectId: id, details: { rule: 'medical_record' } },
+          this.deps.clock.now(),
+        );
       });
     return ids.length;
   }

@@ -47,6 +47,7 @@ describe('the retention engine (SEC-2), with a fake clock', () => {
   });
 
   it('SEC-2: the audit log is kept 3 years, then its oldest part leaves with the chain still verifiable', async () => {
+    await signIn(t, 'patient');
     const before = await t.db.selectFrom('audit_log').select('id').execute();
     t.clock.advance(4 * 365 * DAY);
     // The purge compares with real entry times; entries written "now" by the fake clock are years old by now.
