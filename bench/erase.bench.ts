@@ -70,7 +70,7 @@ async function patientWith(messages: number, n: number): Promise<string> {
   if (messages > 10) {
     await sql`
       insert into messages (consultation_id, seq, client_id, sender_id, kind, body_enc, created_at)
-      select m.consultation_id, 10 + g, gen_random_uuid()::text, m.sender_id, m.kind, m.body_enc, m.created_at
+      select m.consultation_id, 10 + g, gen_random_uuid(), m.sender_id, m.kind, m.body_enc, m.created_at
       from generate_series(1, ${messages - 10}) g
       cross join lateral (select * from messages where consultation_id = ${id} order by seq limit 1) m
     `.execute(db);
