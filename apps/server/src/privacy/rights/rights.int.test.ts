@@ -356,6 +356,44 @@ describe('a copy of my data (RIG-1)', () => {
   });
 });
 
+describe('erasure of some data and reminders (RIG-3, RIG-7)', () => {
+  it('RIG-3: erasing "push devices" deletes them through the push port, keeps the account, and gives a certificate', async () => {
+    const p = await signIn(t, 'patient', undefined, { keepSignedIn: true });
+    const r = (await request(p.cookie, p.phone, { kind: 'erasure', erasureScope: 'push_devices' })).json().request;
+    const missing = await request(p.cookie, p.phone, { kind: 'erasure' });
+    expect(missing.json().error.code).toBe('RIGHTS_DETAILS_REQUIRED');
+    await t.app.services.rights.process(r.id);
+    const mine = (await get(t, '/api/me/requests', p.cookie))
+      .json()
+      .requests.find((x: { id: string }) => x.id === r.id);
+    expect(mine).toMatchObject({ status: 'completed', certificateReady: true });
+    const cert = await get(t, `/api/me/requests/${r.id}/certificate`, p.cookie);
+    expect(cert.headers['content-disposition']).toMatch(/attachment/);
+    expect(cert.json().certificate).toMatchObject({ kind: 'erasure', keyDestroyedAt: null });
+    expect(cert.json().certificate.erased.map((e: { table: string }) => e.table)).toContain('push_subscriptions');
+    expect((await get(t, '/api/me', p.cookie)).statusCode).toBe(200);
+  });
+
+  it('RIG-7: the daily reminder tells every privacy officer when open requests are due within 3 days', async () => {
+    const po = await staff('privacy_officer');
+    const p = await signIn(t, 'patient', undefined, { keepSignedIn: true });
+    await request(p.cookie, p.phone, { kind: 'explanation', decision: 'crisis_flag' });
+    const notices = () =>
+      t.db
+        .selectFrom('notices')
+        .select('kind')
+        .where('user_id', '=', po.id)
+        .where('kind', '=', 'rights.due_soon')
+        .execute();
+    t.clock.advance(20 * 86_400_000);
+    await t.app.services.rights.remind();
+    const before = (await notices()).length;
+    t.clock.advance(8 * 86_400_000);
+    expect(await t.app.services.rights.remind()).toBeGreaterThan(0);
+    expect((await notices()).length).toBeGreaterThan(before);
+  });
+});
+
 describe('account cancellation (RIG-5, RIG-3)', () => {
   it('RIG-5: cancelling signs the person out everywhere at once; they can withdraw it by signing in again until it is processed', async () => {
     const p = await signIn(t, 'patient');
