@@ -150,4 +150,24 @@ describe.skipIf(!enabled)('directory journey', () => {
       await context.close();
     }
   });
+
+  it('ONB-5: a signed-out deep link to a new consultation with a doctor leads through sign-in back to that form', async () => {
+    const { context, page } = await launch({ width: 390, height: 844 });
+    try {
+      await page.goto(`${base}/patient/consultations/new?doctor=${wang.id}`);
+      await passNotice(page, 'sign-in');
+      const phone = '13712345681';
+      await page.getByTestId('phone-input').fill(phone);
+      if (await page.getByTestId('send-code').isDisabled()) await page.getByTestId('policy-checkbox').click();
+      await page.getByTestId('send-code').click();
+      await page.getByTestId('code-input').fill(await waitForCode(t, phone));
+      await page.getByTestId('verify-code').click();
+      await page.getByTestId('consult-form').waitFor();
+      expect(await page.getByTestId('consult-form').getAttribute('data-doctor-id')).toBe(wang.id);
+      const url = new URL(page.url());
+      expect(url.pathname + url.search).toBe(`/patient/consultations/new?doctor=${wang.id}`);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -3,7 +3,7 @@ import enUS from 'antd-mobile/es/locales/en-US';
 import zhCN from 'antd-mobile/es/locales/zh-CN';
 import { Suspense, useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { ReturnAfterSignIn } from '../../features/directory/ReturnAfterSignIn';
 import { PolicyProvider, usePolicy } from '../../features/policy/PolicyContext';
 import { PrivacyNoticeGate } from '../../features/policy/PrivacyNoticeGate';
@@ -39,6 +39,13 @@ import {
 } from './pages';
 import { TabLayout } from './TabLayout';
 
+/** A signed-out visitor who opened a deep link signs in and lands where they were going (e.g. a new consultation). */
+function SignInFirst() {
+  const { pathname, search } = useLocation();
+  const returnTo = pathname === '/' ? undefined : pathname + search;
+  return <Navigate to="/sign-in" replace state={returnTo ? { returnTo } : undefined} />;
+}
+
 function AppRoutes() {
   const app = useMobileApp();
   const session = useSession();
@@ -62,7 +69,7 @@ function AppRoutes() {
         {app === 'patient' && <Route path="/doctors/:id" element={<PublicProfilePage />} />}
         {/* After closing the account every session has ended: its confirmation still shows (from this tab only). */}
         <Route path="/me/privacy/*" element={<PrivacyPage />} />
-        <Route path="*" element={<Navigate to="/sign-in" replace />} />
+        <Route path="*" element={<SignInFirst />} />
       </Routes>
     );
   }
