@@ -93,6 +93,7 @@ describe.skipIf(!enabled)('identity on screen and offline', () => {
       await dp.goto(`${base}/`);
       await dp.getByTestId('queue-item').first().locator('button').first().click();
       await expect.poll(() => dp.getByTestId('chat-title').innerText()).toContain(label);
+      expect(await dp.getByTestId('chat-patient-facts').innerText()).toContain('20–29岁 · 女');
       await screenshot(dp, 'identity-04-doctor-chat');
 
       await dp.goto(`${base}/me`);

@@ -11,10 +11,11 @@ import { EmptyView, ErrorView, LoadingView } from '../../ui/mobile/StatusViews';
 import { CrisisEndSheet, CrisisPanel, pendingEscalation, useCrisis } from '../crisis';
 import { useMe } from '../session/SessionContext';
 import { DeclineDialog } from './DeclineDialog';
+import { useTranslation } from 'react-i18next';
 import { useConsultT } from './i18n';
 import { ImageContent, ImagePicker, PendingFileContent, VoiceContent, VoiceRecorder } from './ChatMedia';
 import type { PendingFile, PendingMessage } from './model';
-import { patientLabel } from './patient';
+import { patientFacts, patientLabel } from './patient';
 import { StatusTag } from './StatusTag';
 import { useChat, type ConnectionState } from './useChat';
 import { useFollowScroll } from './useFollowScroll';
@@ -343,6 +344,7 @@ function Composer({ onSend, onSendFile }: { onSend: (text: string) => void; onSe
 
 function Conversation({ id }: { id: string }) {
   const t = useConsultT();
+  const { i18n } = useTranslation();
   const app = useMobileApp();
   const me = useMe();
   const navigate = useNavigate();
@@ -446,6 +448,8 @@ function Conversation({ id }: { id: string }) {
   }
 
   const title = isDoctor ? patientLabel(c.patient, t) : c.doctor.name;
+  // What the patient chose to share (age band, sex), under their label, for the doctor only.
+  const facts = isDoctor ? patientFacts(c.patient, i18n.t) : '';
   const active = c.status === 'active';
 
   return (
@@ -453,6 +457,11 @@ function Conversation({ id }: { id: string }) {
       title={
         <div className="ax-con-title" data-testid="chat-title">
           <div>{title}</div>
+          {facts && (
+            <div className="ax-con-title-sub" data-testid="chat-patient-facts">
+              {facts}
+            </div>
+          )}
           {c.counselling && <div className="ax-con-title-sub">{t('consultations.counselling')}</div>}
         </div>
       }
