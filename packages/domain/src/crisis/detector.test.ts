@@ -58,6 +58,8 @@ const POSITIVES: [string, CrisisSeverity, string][] = [
   ['我在想要不要割腕', 'acute', 'zh.means.method'],
   ['我想从阳台跳下去', 'acute', 'zh.means.jump_from'],
   ['我攒了很多安眠药', 'acute', 'zh.means.stockpile'],
+  ['其实我把安眠药都攒好了，就等一个合适的时候', 'acute', 'zh.means.stockpile'],
+  ['我把这段时间开的药全都攒起来了', 'acute', 'zh.means.stockpile'],
   ['我准备好了绳子', 'acute', 'zh.means.stockpile'],
   ['我查了怎么自杀', 'acute', 'zh.plan.how_to'],
   ['怎么死才不痛', 'acute', 'zh.plan.how_to'],
@@ -185,6 +187,9 @@ describe('crisis detector', () => {
   it('CON-4: 不想活 is itself a risk phrase, while 不想死 is a negation of one', () => {
     expect(detector.assess('我不想活了').severity).toBe('concern');
     expect(detector.assess('我不想死').severity).toBeNull();
+    // Keeping medicine safe from a child is not stockpiling.
+    expect(detector.assess('我把药都藏起来了，不让孩子拿到').severity).toBeNull();
+    expect(detector.assess('我把药都存好了，按时吃').severity).toBeNull();
     // A negated risk phrase is a negation again: "it is not that I don't want to live".
     expect(detector.assess('我并不是不想活').severity).toBeNull();
   });
