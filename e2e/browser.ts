@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -58,6 +59,21 @@ export async function startProduct(): Promise<{ t: import('../apps/server/test/h
   const t = await createTestApp();
   const base = (await t.app.listen({ port: 0, host: '127.0.0.1' })).replace('127.0.0.1', 'localhost');
   return { t, base };
+}
+
+/**
+ * The product for a whole test file, started before its tests (when Chromium is there) and closed after them:
+ * `const product = productForFile(enabled)`, then `product.t` and `product.base` inside the tests.
+ */
+export function productForFile(enabled: boolean) {
+  const product = {} as { t: import('../apps/server/test/harness.js').TestApp; base: string };
+  beforeAll(async () => {
+    if (enabled) Object.assign(product, await startProduct());
+  });
+  afterAll(async () => {
+    if (product.t) await product.t.close();
+  });
+  return product;
 }
 
 /** The code the (console) SMS provider "sent" to a number: what a developer reads from the dev outbox. */
