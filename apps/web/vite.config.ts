@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { defineConfig, type Connect, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { compression } from 'vite-plugin-compression2';
@@ -28,6 +29,25 @@ function multiPageFallback(): Plugin {
     },
     configurePreviewServer(server) {
       server.middlewares.use(rewrite);
+    },
+  };
+}
+
+/**
+ * The first paint of the three apps (doctor, patient, staff) shares one style sheet, src/boot.css, inlined into
+ * each page where it says so; each page sets only its own colours (--boot-bg, --boot-accent) on <html>.
+ */
+function bootStyle(): Plugin {
+  const file = `${root}src/boot.css`;
+  return {
+    name: 'anxin-boot-style',
+    transformIndexHtml: {
+      order: 'pre',
+      handler(html) {
+        const marker = /<!-- anxin:boot-style[^>]*-->/;
+        if (!marker.test(html)) throw new Error('page without the anxin:boot-style marker');
+        return html.replace(marker, () => `<style>\n${fs.readFileSync(file, 'utf8')}</style>`);
+      },
     },
   };
 }
@@ -72,6 +92,7 @@ export default defineConfig({
   plugins: [
     react(),
     multiPageFallback(),
+    bootStyle(),
     // Brotli (max quality) and gzip copies of every text file over 1 KiB, written next to it at build time;
     // the server picks one per Accept-Encoding (@fastify/static preCompressed) instead of compressing per request.
     compression({
