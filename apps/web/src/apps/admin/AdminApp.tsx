@@ -19,6 +19,13 @@ import {
   ReviewAccess,
   ReviewDetailPage,
   ReviewQueuePage,
+  RightsAccess,
+  RightsCalendarPage,
+  RightsDetailPage,
+  RightsHoldsPage,
+  RightsNewPage,
+  RightsOfficerAccess,
+  RightsQueuePage,
   StaffSignIn,
 } from './pages';
 
@@ -115,6 +122,46 @@ function AdminRoutes() {
               <CrisisAccess>
                 <EscalationDetailPage />
               </CrisisAccess>
+            }
+          />
+          <Route
+            path="/rights"
+            element={
+              <RightsAccess>
+                <RightsQueuePage />
+              </RightsAccess>
+            }
+          />
+          <Route
+            path="/rights/new"
+            element={
+              <RightsAccess>
+                <RightsNewPage />
+              </RightsAccess>
+            }
+          />
+          <Route
+            path="/rights/calendar"
+            element={
+              <RightsOfficerAccess>
+                <RightsCalendarPage />
+              </RightsOfficerAccess>
+            }
+          />
+          <Route
+            path="/rights/holds"
+            element={
+              <RightsOfficerAccess>
+                <RightsHoldsPage />
+              </RightsOfficerAccess>
+            }
+          />
+          <Route
+            path="/rights/:id"
+            element={
+              <RightsAccess>
+                <RightsDetailPage />
+              </RightsAccess>
             }
           />
         </Route>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { toApiError } from '../../lib/api';
 import { canReview, ReviewsMenuLabel } from '../admin-review';
+import { canSeeRights, RightsMenuLabel } from '../admin-rights/menu';
 import { canHandleCrisis, CrisisMenuLabel } from '../crisis/admin';
 import { useMe, useSession } from '../session/SessionContext';
 import { AdminLanguageSwitch } from './AdminLanguageSwitch';
@@ -19,9 +20,11 @@ export function ConsoleLayout() {
     ? 'reviews'
     : pathname.startsWith('/crisis')
       ? 'crisis'
-      : pathname.startsWith('/audit')
-        ? 'audit'
-        : 'dev-outbox';
+      : pathname.startsWith('/rights')
+        ? 'rights'
+        : pathname.startsWith('/audit')
+          ? 'audit'
+          : 'dev-outbox';
 
   const signOut = async () => {
     try {
@@ -47,6 +50,7 @@ export function ConsoleLayout() {
           items={[
             ...(canReview(me.roles) ? [{ key: 'reviews', label: <ReviewsMenuLabel /> }] : []),
             ...(canHandleCrisis(me.roles) ? [{ key: 'crisis', label: <CrisisMenuLabel /> }] : []),
+            ...(canSeeRights(me.roles) ? [{ key: 'rights', label: <RightsMenuLabel /> }] : []),
             { key: 'dev-outbox', label: <span data-testid="menu-dev-outbox">{t('admin.menu.devOutbox')}</span> },
             { key: 'audit', label: <span data-testid="menu-audit">{t('admin.menu.audit')}</span> },
             { type: 'divider' },
