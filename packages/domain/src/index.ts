@@ -11,3 +11,4 @@ export * from './calls/call-machine.js';
 export * from './notify-policy.js';
 export * from './directory.js';
 export * from './patient-label.js';
+export * from './calendar/working-days.js';
