@@ -213,7 +213,7 @@ export type StaffRightsRequestList = Type.Static<typeof StaffRightsRequestList>;
 export const RightsEvent = Type.Object({
   at: Type.String({ format: 'date-time' }),
   kind: Type.String(),
-  /** 'person' | 'privacy officer' | 'support' | 'system' */
+  /** 'person' | 'privacy_officer' | 'support' | 'admin' | 'system' */
   by: Type.String(),
   note: Type.Union([Type.String(), Type.Null()]),
 });

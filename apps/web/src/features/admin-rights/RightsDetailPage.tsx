@@ -149,10 +149,9 @@ function Detail({
 
   const fieldLabel = (field: string) =>
     FIELD_LABELS.includes(field as FieldLabel) ? t(`rightsAdmin.field.${field as FieldLabel}`) : field;
+  const BY = ['person', 'privacy_officer', 'support', 'admin', 'system'] as const;
   const byLabel = (by: string) =>
-    by === 'person' || by === 'privacy officer' || by === 'support' || by === 'system'
-      ? t(`rightsAdmin.detail.by.${by}`)
-      : by;
+    (BY as readonly string[]).includes(by) ? t(`rightsAdmin.detail.by.${by as (typeof BY)[number]}`) : by;
   const eventLabel = (kind: string) =>
     EVENT_KINDS.includes(kind as EventKind) ? t(`rightsAdmin.event.${kind as EventKind}`) : kind;
 

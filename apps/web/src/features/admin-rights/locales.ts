@@ -110,7 +110,7 @@ const zh = {
       certificate: '下载删除证明',
       repeat: '短期内重复申请：仅供参考，不能单独作为拒绝理由。',
       closed: '此请求已结束，不能再操作。',
-      by: { person: '申请人', 'privacy officer': '个人信息保护负责人', support: '客服', system: '系统' },
+      by: { person: '申请人', privacy_officer: '个人信息保护负责人', support: '客服', admin: '管理员', system: '系统' },
     },
     note: { label: '添加处理备注', placeholder: '仅内部可见', submit: '添加备注', required: '请填写备注' },
     refuse: {
@@ -317,7 +317,13 @@ const en: BundleShape<typeof zh> = {
       certificate: 'Download the deletion certificate',
       repeat: 'Repeated within a short time: for your information only, never a reason to refuse on its own.',
       closed: 'This request is closed; nothing more can be done.',
-      by: { person: 'The person', 'privacy officer': 'Privacy officer', support: 'Support', system: 'System' },
+      by: {
+        person: 'The person',
+        privacy_officer: 'Privacy officer',
+        support: 'Support',
+        admin: 'Administrator',
+        system: 'System',
+      },
     },
     note: { label: 'Add a note', placeholder: 'Staff only', submit: 'Add note', required: 'Please write a note' },
     refuse: {
