@@ -1147,12 +1147,21 @@ export class RightsService {
   }
 }
 
-/** The end date of something a port kept, read from its retention (medical records: 15 years from now at least). */
+/**
+ * Until when a table a port kept is held, by the retention engine's rules (privacy/retention): the medical record
+ * 15 years, consent records, requests and the audit log 3 years. At least that long: a consultation that ended
+ * earlier is retired on its own date, later.
+ */
+const KEPT_YEARS: Partial<Record<ErasureStep['table'], number>> = {
+  consultations: 15,
+  messages: 15,
+  consultation_media: 15,
+  calls: 15,
+  crisis_escalations: 15,
+  consents: 3,
+  audit_log: 3,
+  rights_requests: 3,
+};
 function untilOf(step: ErasureStep, now: Date): string {
-  const years = /medical|outpatient|15 years/i.test(step.basis ?? '')
-    ? 15
-    : /3 years/i.test(step.basis ?? '')
-      ? 3
-      : 0.5;
-  return new Date(now.getTime() + years * 365 * DAY).toISOString();
+  return new Date(now.getTime() + (KEPT_YEARS[step.table] ?? 3) * 365 * DAY).toISOString();
 }
