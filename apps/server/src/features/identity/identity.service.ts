@@ -60,12 +60,76 @@ export class IdentityService {
     return blindIndex(this.deps.derived.blindIndex, 'phone', phone);
   }
 
+  /**
+   * Issues a one-time code within every limit and sends it by SMS. Requests for the same number and the same
+   * network are serialised (always in this order, so no deadlock), so parallel requests cannot slip under a limit
+   * together; sign-in and step-up codes share those limits. `inTrx` adds the caller's audit entry.
+   */
+  private async sendCode(
+    c: { app: AppKind; purpose: 'sign_in' | 'step_up'; phone: string; phoneBidx: Buffer; ipBidx: Buffer },
+    inTrx?: (trx: Queryable, now: Date) => Promise<unknown>,
+  ): Promise<void> {
+    const { db, clock } = this.deps;
+    const code = newOtpCode();
+    await db.transaction().execute(async (trx) => {
+      await repo.lockCodeRequests(trx, c.phoneBidx, c.ipBidx);
+      const now = clock.now();
+      const history = await repo.recentCodeSends(trx, c.phoneBidx, c.ipBidx, new Date(now.getTime() - 86_400_000));
+      const verdict = decideOtpSend(history, now.getTime());
+      if (!verdict.allowed) throw new AppError(verdict.code, { seconds: verdict.retryAfterSeconds });
+      const id = crypto.randomUUID();
+      await repo.insertChallenge(trx, {
+        id,
+        app: c.app,
+        purpose: c.purpose,
+        phone_bidx: c.phoneBidx,
+        ip_bidx: c.ipBidx,
+        code_hash: hashOtp(this.deps.derived.otp, id, code),
+        created_at: now,
+        expires_at: new Date(now.getTime() + OTP_RULES.ttlSeconds * 1000),
+      });
+      await inTrx?.(trx, now);
+    });
+    try {
+      await this.deps.sms.send({ to: c.phone, purpose: c.purpose, code });
+    } catch {
+      throw new AppError('SMS_DELIVERY_FAILED');
+    }
+  }
+
+  /**
+   * The verdict on a code for the latest challenge (locked by the caller): null when it matches (then used up),
+   * else the error to answer with; a wrong code is counted first, and `attempts` is the new count.
+   */
+  private async checkChallenge(
+    trx: Queryable,
+    challenge: Awaited<ReturnType<typeof repo.latestChallengeForUpdate>>,
+    code: string,
+    now: Date,
+  ): Promise<{ error: AppError; attempts?: number } | null> {
+    if (!challenge) return { error: new AppError('OTP_NOT_REQUESTED') };
+    if (challenge.consumed_at || new Date(challenge.expires_at) <= now) return { error: new AppError('OTP_EXPIRED') };
+    if (challenge.wrong_attempts >= OTP_RULES.maxWrongAttempts) return { error: new AppError('OTP_LOCKED') };
+    const given = hashOtp(this.deps.derived.otp, challenge.id, code.trim());
+    if (!crypto.timingSafeEqual(challenge.code_hash, given)) {
+      const attempts = challenge.wrong_attempts + 1;
+      await repo.setWrongAttempts(trx, challenge.id, attempts);
+      const left = OTP_RULES.maxWrongAttempts - attempts;
+      return {
+        error: left > 0 ? new AppError('OTP_INVALID', { attemptsLeft: left }) : new AppError('OTP_LOCKED'),
+        attempts,
+      };
+    }
+    await repo.consumeChallenge(trx, challenge.id, now);
+    return null;
+  }
+
   /** ACC-1: send a sign-in code, after the policy box was ticked (doctor/patient) and within every limit. */
   async requestCode(
     input: { phone: string; app: AppKind; policyConsent?: ConsentProof },
     meta: RequestMeta,
   ): Promise<RequestCodeReply> {
-    const { db, clock } = this.deps;
+    const { db } = this.deps;
     const phone = requirePhone(input.phone);
     if (input.app !== 'staff') await this.deps.policy.checkPolicyProof(db, input.policyConsent);
     const phoneBidx = this.phoneIndex(phone);
@@ -74,31 +138,7 @@ export class IdentityService {
       const staff = await repo.findUserByPhone(db, 'staff', phoneBidx);
       if (!staff || staff.status !== 'active') throw new AppError('STAFF_NOT_FOUND');
     }
-    const code = newOtpCode();
-    await db.transaction().execute(async (trx) => {
-      // Serialise requests for the same number and the same network (always in this order, so no deadlock) so
-      // parallel requests cannot slip under a limit together.
-      await repo.lockCodeRequests(trx, phoneBidx, ipBidx);
-      const now = clock.now();
-      const history = await repo.recentCodeSends(trx, phoneBidx, ipBidx, new Date(now.getTime() - 86_400_000));
-      const verdict = decideOtpSend(history, now.getTime());
-      if (!verdict.allowed) throw new AppError(verdict.code, { seconds: verdict.retryAfterSeconds });
-      const id = crypto.randomUUID();
-      await repo.insertChallenge(trx, {
-        id,
-        app: input.app,
-        phone_bidx: phoneBidx,
-        ip_bidx: ipBidx,
-        code_hash: hashOtp(this.deps.derived.otp, id, code),
-        created_at: now,
-        expires_at: new Date(now.getTime() + OTP_RULES.ttlSeconds * 1000),
-      });
-    });
-    try {
-      await this.deps.sms.send({ to: phone, purpose: 'sign_in', code });
-    } catch {
-      throw new AppError('SMS_DELIVERY_FAILED');
-    }
+    await this.sendCode({ app: input.app, purpose: 'sign_in', phone, phoneBidx, ipBidx });
     return {
       resendAfterSeconds: OTP_RULES.resendAfterSeconds,
       expiresInSeconds: OTP_RULES.ttlSeconds,
@@ -121,34 +161,25 @@ export class IdentityService {
     const result = await db.transaction().execute(async (trx) => {
       const now = clock.now();
       const challenge = await repo.latestChallengeForUpdate(trx, input.app, phoneBidx);
-      if (!challenge) return { error: new AppError('OTP_NOT_REQUESTED') } as const;
-      if (challenge.consumed_at || new Date(challenge.expires_at) <= now)
-        return { error: new AppError('OTP_EXPIRED') } as const;
-      if (challenge.wrong_attempts >= OTP_RULES.maxWrongAttempts) return { error: new AppError('OTP_LOCKED') } as const;
-      const expected = challenge.code_hash;
-      const given = hashOtp(this.deps.derived.otp, challenge.id, input.code.trim());
-      if (!crypto.timingSafeEqual(expected, given)) {
-        const attempts = challenge.wrong_attempts + 1;
-        await repo.setWrongAttempts(trx, challenge.id, attempts);
-        const existing = await repo.findUserByPhone(trx, input.app, phoneBidx);
-        await appendAudit(
-          trx,
-          {
-            action: 'auth.sign_in_failed',
-            actorId: null,
-            actorRole: null,
-            subjectId: existing?.id ?? null,
-            requestId: meta.requestId,
-            details: { app: input.app, reason: 'wrong_code', attempts },
-          },
-          now,
-        );
-        const left = OTP_RULES.maxWrongAttempts - attempts;
-        return {
-          error: left > 0 ? new AppError('OTP_INVALID', { attemptsLeft: left }) : new AppError('OTP_LOCKED'),
-        } as const;
+      const refused = await this.checkChallenge(trx, challenge, input.code, now);
+      if (refused) {
+        if (refused.attempts !== undefined) {
+          const existing = await repo.findUserByPhone(trx, input.app, phoneBidx);
+          await appendAudit(
+            trx,
+            {
+              action: 'auth.sign_in_failed',
+              actorId: null,
+              actorRole: null,
+              subjectId: existing?.id ?? null,
+              requestId: meta.requestId,
+              details: { app: input.app, reason: 'wrong_code', attempts: refused.attempts },
+            },
+            now,
+          );
+        }
+        return { error: refused.error } as const;
       }
-      await repo.consumeChallenge(trx, challenge.id, now);
 
       let user = await repo.findUserByPhone(trx, input.app, phoneBidx);
       if (input.app === 'staff' && !user) return { error: new AppError('STAFF_NOT_FOUND') } as const;
@@ -212,36 +243,15 @@ export class IdentityService {
    * accepted. Same limits as sign-in codes (they share the phone's and the network's counters).
    */
   async requestStepUpCode(actor: Actor, meta: RequestMeta): Promise<StepUpCodeReply> {
-    const { db, clock, keys } = this.deps;
+    const { db, keys } = this.deps;
     const user = await repo.findUserById(db, actor.userId);
     if (!user || user.status !== 'active' || user.app === 'staff') throw new AppError('FORBIDDEN');
     const phone = await keys.decryptText(db, user.id, phoneRef(user.id), user.phone_enc);
     const ipBidx = blindIndex(this.deps.derived.blindIndex, 'ip', meta.ip);
-    const code = newOtpCode();
-    await db.transaction().execute(async (trx) => {
-      await repo.lockCodeRequests(trx, user.phone_bidx, ipBidx);
-      const now = clock.now();
-      const history = await repo.recentCodeSends(trx, user.phone_bidx, ipBidx, new Date(now.getTime() - 86_400_000));
-      const verdict = decideOtpSend(history, now.getTime());
-      if (!verdict.allowed) throw new AppError(verdict.code, { seconds: verdict.retryAfterSeconds });
-      const id = crypto.randomUUID();
-      await repo.insertChallenge(trx, {
-        id,
-        app: user.app,
-        purpose: 'step_up',
-        phone_bidx: user.phone_bidx,
-        ip_bidx: ipBidx,
-        code_hash: hashOtp(this.deps.derived.otp, id, code),
-        created_at: now,
-        expires_at: new Date(now.getTime() + OTP_RULES.ttlSeconds * 1000),
-      });
-      await auditBy(trx, actor, meta, 'rights.step_up_sent', { subjectId: actor.userId }, now);
-    });
-    try {
-      await this.deps.sms.send({ to: phone, purpose: 'step_up', code });
-    } catch {
-      throw new AppError('SMS_DELIVERY_FAILED');
-    }
+    const c = { app: user.app, purpose: 'step_up' as const, phone, phoneBidx: user.phone_bidx, ipBidx };
+    await this.sendCode(c, (trx, now) =>
+      auditBy(trx, actor, meta, 'rights.step_up_sent', { subjectId: actor.userId }, now),
+    );
     return {
       resendAfterSeconds: OTP_RULES.resendAfterSeconds,
       expiresInSeconds: OTP_RULES.ttlSeconds,
@@ -261,26 +271,17 @@ export class IdentityService {
       const user = await repo.findUserById(trx, actor.userId);
       if (!user || user.status !== 'active') return new AppError('FORBIDDEN');
       const challenge = await repo.latestChallengeForUpdate(trx, user.app, user.phone_bidx, 'step_up');
-      if (!challenge) return new AppError('OTP_NOT_REQUESTED');
-      if (challenge.consumed_at || new Date(challenge.expires_at) <= now) return new AppError('OTP_EXPIRED');
-      if (challenge.wrong_attempts >= OTP_RULES.maxWrongAttempts) return new AppError('OTP_LOCKED');
-      const given = hashOtp(this.deps.derived.otp, challenge.id, code.trim());
-      if (!crypto.timingSafeEqual(challenge.code_hash, given)) {
-        const attempts = challenge.wrong_attempts + 1;
-        await repo.setWrongAttempts(trx, challenge.id, attempts);
+      const refused = await this.checkChallenge(trx, challenge, code, now);
+      if (refused?.attempts !== undefined)
         await auditBy(
           trx,
           actor,
           meta,
           'rights.step_up_failed',
-          { subjectId: actor.userId, details: { attempts } },
+          { subjectId: actor.userId, details: { attempts: refused.attempts } },
           now,
         );
-        const left = OTP_RULES.maxWrongAttempts - attempts;
-        return left > 0 ? new AppError('OTP_INVALID', { attemptsLeft: left }) : new AppError('OTP_LOCKED');
-      }
-      await repo.consumeChallenge(trx, challenge.id, now);
-      return null;
+      return refused?.error ?? null;
     });
     if (error) throw error;
   }
